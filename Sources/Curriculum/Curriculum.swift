@@ -1,0 +1,1 @@
+// Curriculum module: under construction.

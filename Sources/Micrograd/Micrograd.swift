@@ -1,0 +1,1 @@
+// Micrograd module: under construction.

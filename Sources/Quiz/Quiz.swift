@@ -1,0 +1,1 @@
+// Quiz module: under construction.

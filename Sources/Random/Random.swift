@@ -1,0 +1,1 @@
+// Random module: under construction.
