@@ -67,7 +67,7 @@ let package = Package(
     .testTarget(name: "NNTests", dependencies: ["NN", "TestSupport"]),
     .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
     .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Quiz", "Curriculum", "Datasets", "TestSupport"]),
-    .testTarget(name: "LectureTests", dependencies: ["TestSupport"]),
+    .testTarget(name: "LectureTests", dependencies: ["ZeroToHero", "TestSupport"]),
   ] + lectures.map {
     .executableTarget(name: $0, dependencies: ["ZeroToHero"], path: "Lectures/\($0)", swiftSettings: numeric)
   }
