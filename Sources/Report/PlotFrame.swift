@@ -21,6 +21,8 @@ struct PlotFrame {
   var width: Double
   var height: Double
   var showGrid = true
+  /// Colour of the notes under the figure (warnings are red; summaries may be plain).
+  var noteColor = "#a33333"
 
   // Plot area in pixels.
   private(set) var left: Double = 0
@@ -137,7 +139,7 @@ struct PlotFrame {
       }
     }
     for (i, note) in notes.enumerated() {
-      svg.text(note, x: 10, y: height - 10 - Double(notes.count - 1 - i) * 15, size: Self.tickFont, anchor: .start, fill: "#a33333")
+      svg.text(note, x: 10, y: height - 10 - Double(notes.count - 1 - i) * 15, size: Self.tickFont, anchor: .start, fill: noteColor)
     }
     return svg.document()
   }
