@@ -80,7 +80,7 @@ public struct BarChart: Figure {
       lines.append(TextLayout.trimTrailing(TextLayout.padLeft(names[i], nameWidth) + " " + String(bar) + " " + texts[i]))
     }
     if !xLabel.isEmpty { lines.append(TextLayout.truncate("(\(xLabel))", width)) }
-    lines += notes
+    lines += notes.map { TextLayout.truncate($0, width) }
     return lines.joined(separator: "\n") + "\n"
   }
 }
