@@ -38,7 +38,7 @@ public struct BarChart: Figure {
   }
 
   public func svg() -> String {
-    let x = AxisScale.categories(Array(labels.prefix(count)))
+    let x = AxisScale.categories(labels.prefix(count).map { TextLayout.truncate($0, 28) })
     let y = valueAxis(target: 7)
     var frame = PlotFrame(title: title, xLabel: xLabel, yLabel: yLabel, x: x, y: y, notes: notes, width: width, height: height)
     frame.showGrid = false

@@ -138,17 +138,24 @@ public struct Heatmap: Figure {
     let gridBottom = l.top + Double(rows) * cellSize
     if !title.isEmpty { svg.text(title, x: (l.left + gridRight) / 2, y: 20, size: PlotFrame.titleFont, bold: true) }
     svg.beginGroup("shape-rendering=\"crispEdges\"")
-    for r in 0..<rows {  // runs of equal colour become one rect
+    // Runs of equal colour in a row become one rectangle, and all rectangles of one colour one
+    // path (colours are quantised to 256 levels), which keeps a 200×200 matrix well under 1 MB.
+    var order: [String] = []
+    var runs: [String: [String]] = [:]
+    let size = NumberFormat.coord(cellSize)
+    for r in 0..<rows {
+      let colors = (0..<columns).map { cellColor(value(r, $0)) }
       var c = 0
       while c < columns {
-        let color = cellColor(value(r, c))
         var end = c + 1
-        while end < columns, cellColor(value(r, end)) == color { end += 1 }
-        svg.rect(x: l.left + Double(c) * cellSize, y: l.top + Double(r) * cellSize,
-                 width: Double(end - c) * cellSize, height: cellSize, fill: color)
+        while end < columns, colors[end] == colors[c] { end += 1 }
+        if runs[colors[c]] == nil { order.append(colors[c]); runs[colors[c]] = [] }
+        let w = NumberFormat.coord(Double(end - c) * cellSize)
+        runs[colors[c]]!.append("M\(NumberFormat.coord(l.left + Double(c) * cellSize)) \(NumberFormat.coord(l.top + Double(r) * cellSize))h\(w)v\(size)h-\(w)z")
         c = end
       }
     }
+    for color in order { svg.path(runs[color]!.joined(), fill: color) }
     svg.endGroup()
     if let text = cellText {
       let size = min(max(cellSize * 0.27, 5), 12)

@@ -111,7 +111,7 @@ func seriesPaths(_ xml: FlatXML) -> [XMLElementInfo] { xml.all("path").filter { 
     let map = Heatmap(title: "attention", values: [[1, 0], [0.5, 0.5]], xLabel: "key", yLabel: "query")
     let xml = checkedSVG(map)
     #expect(xml.texts.contains("1.0") && xml.texts.contains("0.0"), "colour bar ticks \(xml.texts)")
-    let fills = Set(xml.all("rect").compactMap { $0.attributes["fill"] })
+    let fills = Set((xml.all("rect") + xml.all("path")).compactMap { $0.attributes["fill"] })
     #expect(fills.contains("#f7fbff") && fills.contains("#08306b"), "white → dark blue")
     let nan = Heatmap(title: "nan", values: [[1, .nan], [2]], colorScale: .diverging)
     #expect(nan.skippedCount == 2)
