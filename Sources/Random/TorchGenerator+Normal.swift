@@ -35,12 +35,14 @@ extension TorchGenerator {
   /// Fills `out` like `tensor.normal_(mean, std)` (and `torch.randn` for 0, 1) on a contiguous
   /// float32 tensor of `out.count` elements, choosing PyTorch's algorithm by size.
   public mutating func fillNormal(_ out: UnsafeMutableBufferPointer<Float>, mean: Float = 0, std: Float = 1) {
-    fillNormal(out, mean: Double(mean), std: Double(std))
+    fillNormal(out, doubleMean: Double(mean), doubleStd: Double(std))
   }
 
   /// `fillNormal` with the mean and standard deviation in double precision, as PyTorch receives
-  /// them from Python (the < 16 path scales in double; the vectorised path rounds them to float).
-  public mutating func fillNormal(_ out: UnsafeMutableBufferPointer<Float>, mean: Double, std: Double) {
+  /// them from Python: the < 16 path scales in double (so `std: 0.02` as a Float, which is not
+  /// the double 0.02, could move a value by one ulp there); the vectorised path rounds them to
+  /// float either way.
+  public mutating func fillNormal(_ out: UnsafeMutableBufferPointer<Float>, doubleMean mean: Double, doubleStd std: Double) {
     guard let base = out.baseAddress else { return }
     let count = out.count
     if count < 16 {
@@ -72,14 +74,15 @@ extension TorchGenerator {
 
   /// `torch.randn(count) * std + mean` as PyTorch computes it (`torch.empty(count).normal_(mean, std)`).
   public mutating func normal(_ count: Int, mean: Float = 0, std: Float = 1) -> [Float] {
-    normal(count, mean: Double(mean), std: Double(std))
+    normal(count, doubleMean: Double(mean), doubleStd: Double(std))
   }
 
-  /// `normal` with the mean and standard deviation in double precision, as PyTorch receives them.
-  public mutating func normal(_ count: Int, mean: Double, std: Double) -> [Float] {
+  /// `normal` with the mean and standard deviation in double precision, as PyTorch receives them
+  /// (see `fillNormal(_:doubleMean:doubleStd:)`).
+  public mutating func normal(_ count: Int, doubleMean mean: Double, doubleStd std: Double) -> [Float] {
     precondition(count >= 0, "normal: negative count \(count)")
     return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-      fillNormal(buffer, mean: mean, std: std)
+      fillNormal(buffer, doubleMean: mean, doubleStd: std)
       initialized = count
     }
   }
@@ -120,10 +123,10 @@ public enum NormalTransform {
     }
     if b < blockCount {
       // A single block: run it through the pair kernel with a harmless second block.
-      var scratch = [Float](repeating: 0.5, count: 32)
-      scratch.withUnsafeMutableBufferPointer { s in
-        let p = s.baseAddress!
-        (p).update(from: base + 16 * b, count: 16)
+      withUnsafeTemporaryAllocation(of: Float.self, capacity: 32) { scratch in
+        let p = scratch.baseAddress!
+        p.initialize(from: base + 16 * b, count: 16)
+        (p + 16).initialize(repeating: 0.5, count: 16)
         pair(p, mean: mean, std: std)
         (base + 16 * b).update(from: p, count: 16)
       }
