@@ -73,23 +73,26 @@ func packB(
   while j < nc {
     let cols = min(nr, nc &- j)
     if transposed {
-      // op(B)[p, j] = b[j·ldb + p]: read each stored row contiguously, scatter with stride 32.
-      for col in 0..<cols {
-        let src = b + ((j0 &+ j &+ col) &* ldb &+ p0)
-        var out = panel + col
-        for p in 0..<kc {
-          out.pointee = src[p]
-          out += nr
-        }
-      }
-      if cols < nr {
-        for col in cols..<nr {
-          var out = panel + col
-          for _ in 0..<kc {
-            out.pointee = 0
-            out += nr
+      // op(B)[p, j] = b[j·ldb + p]: 16 k-steps × 16 columns at a time, so the 16 source cache
+      // lines stay in L1 even when ldb is a large power of two (they share few cache sets).
+      var step = 0
+      while step < kc {
+        let steps = min(16, kc &- step)
+        let block = panel + step &* nr
+        var group = 0
+        while group < cols {
+          let width = min(16, cols &- group)
+          let src = b + ((j0 &+ j &+ group) &* ldb &+ p0 &+ step)
+          for p in 0..<steps {
+            let row = block + (p &* nr &+ group)
+            for col in 0..<width { row[col] = src[col &* ldb &+ p] }
           }
+          group &+= 16
         }
+        if cols < nr {
+          for p in 0..<steps { for col in cols..<nr { block[p &* nr &+ col] = 0 } }
+        }
+        step &+= 16
       }
     } else {
       // op(B)[p, j] = b[p·ldb + j]: 32 contiguous floats per k-step, copied as two vectors.
