@@ -144,25 +144,23 @@ func scaleMatrix(_ c: UnsafeMutablePointer<Float>, rows: Int, columns: Int, ld: 
 /// Computes the block `rows × columns` of C on the calling thread, with its own packing buffers.
 ///
 /// Loop order (outside in): column blocks of `nc`, k-blocks of `kc` (B block packed once),
-/// row blocks of `mc`, 32-column micro-panels of B (kept in L1), MR-row panels of A. Whole MR-row
-/// panels of A are read in place through strides (a broadcast load costs the same from any
-/// address, and skipping the copy pays off for the skinny products the lectures are full of);
-/// only a ragged last panel is copied into a zero-padded buffer.
+/// row blocks of `mc`, 32-column micro-panels of B (kept in L1), MR-row panels of A. A is never
+/// packed: the kernel reads it in place through strides (a broadcast load costs the same from any
+/// address, and skipping the copy pays off for the skinny products the lectures are full of).
 @inline(never)
 func sgemmBlocked(_ op: GEMMOperands, rows: Range<Int>, columns: Range<Int>, blocking: GEMMBlocking) {
   let mr = blocking.mr
   let k = op.k
   let kcMax = min(k, blocking.kc)
   let ncMax = (min(columns.count, blocking.nc) + 31) / 32 * 32
-  let floats = kcMax * ncMax + mr * kcMax + mr * 32
+  let floats = kcMax * ncMax + mr * 32
   // A in place: row r, step p at a[r·rowStride + p·stepStride].
   let aRowStride = op.transA ? 1 : op.lda
   let aStepStride = op.transA ? op.lda : 1
   withUnsafeTemporaryAllocation(byteCount: floats * 4, alignment: 64) { raw in
     let buffer = raw.baseAddress!.bindMemory(to: Float.self, capacity: floats)
     let packedB = buffer
-    let raggedA = buffer + kcMax * ncMax
-    let scratch = raggedA + mr * kcMax
+    let scratch = buffer + kcMax * ncMax
     var jc = columns.lowerBound
     while jc < columns.upperBound {
       let nc = min(blocking.nc, columns.upperBound - jc)
@@ -176,11 +174,6 @@ func sgemmBlocked(_ op: GEMMOperands, rows: Range<Int>, columns: Range<Int>, blo
         var ic = rows.lowerBound
         while ic < rows.upperBound {
           let mc = min(blocking.mc, rows.upperBound - ic)
-          let fullRows = mc / mr * mr
-          if fullRows < mc {
-            packA(op.a, lda: op.lda, transposed: op.transA, rowStart: ic + fullRows, rows: mc - fullRows,
-                  depthStart: pc, depth: kc, panelRows: mr, into: raggedA)
-          }
           var jr = 0
           while jr < nc {
             let nr = min(32, nc - jr)
@@ -188,17 +181,14 @@ func sgemmBlocked(_ op: GEMMOperands, rows: Range<Int>, columns: Range<Int>, blo
             let cColumn = op.c + (jc + jr)
             var ir = 0
             while ir < mc {
-              let inPlace = ir < fullRows
-              let aPanel = inPlace ? op.a + (pc * aStepStride + (ic + ir) * aRowStride) : UnsafePointer(raggedA)
-              let rowStride = inPlace ? aRowStride : 1
-              let stepStride = inPlace ? aStepStride : mr
+              let aPanel = op.a + (pc * aStepStride + (ic + ir) * aRowStride)
               let cTile = cColumn + (ic + ir) * op.ldc
               if mr == 8 {
-                microKernel8x32(kc: kc, a: aPanel, aRowStride: rowStride, aStepStride: stepStride, b: bPanel,
+                microKernel8x32(kc: kc, a: aPanel, aRowStride: aRowStride, aStepStride: aStepStride, b: bPanel,
                                 c: cTile, ldc: op.ldc, alpha: op.alpha, beta: beta, mr: min(8, mc - ir), nr: nr,
                                 scratch: scratch)
               } else {
-                microKernel6x32(kc: kc, a: aPanel, aRowStride: rowStride, aStepStride: stepStride, b: bPanel,
+                microKernel6x32(kc: kc, a: aPanel, aRowStride: aRowStride, aStepStride: aStepStride, b: bPanel,
                                 c: cTile, ldc: op.ldc, alpha: op.alpha, beta: beta, mr: min(6, mc - ir), nr: nr,
                                 scratch: scratch)
               }

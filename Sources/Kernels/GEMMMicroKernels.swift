@@ -7,8 +7,8 @@
 
 /// The 6×32 register tile: `C[6×32] = alpha · Ap·Bp + beta · C` over `kc` packed steps.
 ///
-/// Row `r` of A at step `p` is read at `a[r·aRowStride + p·aStepStride]`, so the kernel reads
-/// a packed panel (strides 1, 6), a row-major A in place (lda, 1) or a transposed one (1, lda).
+/// Row `r` of A at step `p` is read at `a[r·aRowStride + p·aStepStride]`, so the kernel reads a
+/// row-major A in place (strides lda, 1) or a transposed one (1, lda) without packing it.
 /// `b` is a packed B micro-panel (32 floats per step). 12 `SIMD16<Float>` accumulators stay
 /// in zmm registers; each step broadcasts 6 A values and issues one FMA per accumulator.
 /// Tiles cut by the matrix edge (`mr < MR` or `nr < 32`) go through `scratch`, with the same
@@ -25,11 +25,14 @@ func microKernel6x32(
   var c30 = SIMD16<Float>(); var c31 = SIMD16<Float>()
   var c40 = SIMD16<Float>(); var c41 = SIMD16<Float>()
   var c50 = SIMD16<Float>(); var c51 = SIMD16<Float>()
-  let o1 = 1 &* aRowStride
-  let o2 = 2 &* aRowStride
-  let o3 = 3 &* aRowStride
-  let o4 = 4 &* aRowStride
-  let o5 = 5 &* aRowStride
+  // Rows past `mr` re-read the last real row (their results are discarded), so a ragged panel
+  // needs no padded copy and nothing outside A is ever read.
+  let lastRow = mr &- 1
+  let o1 = min(1, lastRow) &* aRowStride
+  let o2 = min(2, lastRow) &* aRowStride
+  let o3 = min(3, lastRow) &* aRowStride
+  let o4 = min(4, lastRow) &* aRowStride
+  let o5 = min(5, lastRow) &* aRowStride
   var pa = a
   var pb = UnsafeRawPointer(b)
   for _ in 0..<kc {
@@ -81,8 +84,8 @@ func microKernel6x32(
 
 /// The 8×32 register tile: `C[8×32] = alpha · Ap·Bp + beta · C` over `kc` packed steps.
 ///
-/// Row `r` of A at step `p` is read at `a[r·aRowStride + p·aStepStride]`, so the kernel reads
-/// a packed panel (strides 1, 8), a row-major A in place (lda, 1) or a transposed one (1, lda).
+/// Row `r` of A at step `p` is read at `a[r·aRowStride + p·aStepStride]`, so the kernel reads a
+/// row-major A in place (strides lda, 1) or a transposed one (1, lda) without packing it.
 /// `b` is a packed B micro-panel (32 floats per step). 16 `SIMD16<Float>` accumulators stay
 /// in zmm registers; each step broadcasts 8 A values and issues one FMA per accumulator.
 /// Tiles cut by the matrix edge (`mr < MR` or `nr < 32`) go through `scratch`, with the same
@@ -101,13 +104,16 @@ func microKernel8x32(
   var c50 = SIMD16<Float>(); var c51 = SIMD16<Float>()
   var c60 = SIMD16<Float>(); var c61 = SIMD16<Float>()
   var c70 = SIMD16<Float>(); var c71 = SIMD16<Float>()
-  let o1 = 1 &* aRowStride
-  let o2 = 2 &* aRowStride
-  let o3 = 3 &* aRowStride
-  let o4 = 4 &* aRowStride
-  let o5 = 5 &* aRowStride
-  let o6 = 6 &* aRowStride
-  let o7 = 7 &* aRowStride
+  // Rows past `mr` re-read the last real row (their results are discarded), so a ragged panel
+  // needs no padded copy and nothing outside A is ever read.
+  let lastRow = mr &- 1
+  let o1 = min(1, lastRow) &* aRowStride
+  let o2 = min(2, lastRow) &* aRowStride
+  let o3 = min(3, lastRow) &* aRowStride
+  let o4 = min(4, lastRow) &* aRowStride
+  let o5 = min(5, lastRow) &* aRowStride
+  let o6 = min(6, lastRow) &* aRowStride
+  let o7 = min(7, lastRow) &* aRowStride
   var pa = a
   var pb = UnsafeRawPointer(b)
   for _ in 0..<kc {
@@ -189,31 +195,37 @@ func updateTileRow(
 
 /// Writes the valid `rows × cols` corner of a raw accumulator tile (row stride 32) into C with the
 /// same per-element arithmetic as the full-tile stores: `alpha·acc` or `alpha·acc + beta·c`.
-/// The first 16 columns go through one vector when the tile is at least that wide.
+///
+/// Rows at least 16 wide go through two overlapping vectors (columns `0..<16` and
+/// `cols-16..<cols`); both read C before either writes, so overlapping lanes get the same value.
 @inline(never)
 func mergeEdgeTile(
   _ tile: UnsafePointer<Float>, rows: Int, cols: Int,
   into c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
 ) {
   let va = SIMD16<Float>(repeating: alpha), vb = SIMD16<Float>(repeating: beta)
+  let tail = (cols &- 16) &* 4
   for r in 0..<rows {
     let src = tile + r &* 32
     let dst = c + r &* ldc
-    var j = 0
     if cols >= 16 {
-      let acc = UnsafeRawPointer(src).loadUnaligned(as: SIMD16<Float>.self) * va
-      let raw = UnsafeMutableRawPointer(dst)
+      let acc = UnsafeRawPointer(src)
+      let out = UnsafeMutableRawPointer(dst)
+      let head0 = acc.loadUnaligned(as: SIMD16<Float>.self) * va
+      let tail0 = acc.loadUnaligned(fromByteOffset: tail, as: SIMD16<Float>.self) * va
       if beta == 0 {
-        raw.storeBytes(of: acc, as: SIMD16<Float>.self)
+        out.storeBytes(of: head0, as: SIMD16<Float>.self)
+        out.storeBytes(of: tail0, toByteOffset: tail, as: SIMD16<Float>.self)
       } else {
-        raw.storeBytes(of: acc + vb * UnsafeRawPointer(raw).loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
+        let oldHead = UnsafeRawPointer(out).loadUnaligned(as: SIMD16<Float>.self)
+        let oldTail = UnsafeRawPointer(out).loadUnaligned(fromByteOffset: tail, as: SIMD16<Float>.self)
+        out.storeBytes(of: head0 + vb * oldHead, as: SIMD16<Float>.self)
+        out.storeBytes(of: tail0 + vb * oldTail, toByteOffset: tail, as: SIMD16<Float>.self)
       }
-      j = 16
-    }
-    if beta == 0 {
-      while j < cols { dst[j] = src[j] * alpha; j &+= 1 }
+    } else if beta == 0 {
+      for j in 0..<cols { dst[j] = src[j] * alpha }
     } else {
-      while j < cols { dst[j] = src[j] * alpha + beta * dst[j]; j &+= 1 }
+      for j in 0..<cols { dst[j] = src[j] * alpha + beta * dst[j] }
     }
   }
 }
