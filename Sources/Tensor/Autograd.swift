@@ -94,14 +94,14 @@ extension Tensor {
   /// is freed afterwards (closures and saved inputs), unless `retainGraph` is true. Gradients
   /// accumulate across calls; reset them with `p.grad = nil` or `zeroGrad()`.
   public func backward(_ gradient: Tensor? = nil, retainGraph: Bool = false) {
-    precondition(requiresGrad,
+    require(requiresGrad,
                  "backward: this tensor does not require grad (no input had requiresGrad, or it was computed inside withNoGrad)")
     let seed: Tensor
     if let g = gradient {
-      precondition(g.shape == shape, "backward: gradient shape \(describe(g.shape)) differs from tensor shape \(describe(shape))")
+      require(g.shape == shape, "backward: gradient shape \(describe(g.shape)) differs from tensor shape \(describe(shape))")
       seed = g.contiguousCopy()
     } else {
-      precondition(count == 1, "backward: called on a tensor of shape \(describe(shape)); pass `gradient:` for non-scalar outputs")
+      require(count == 1, "backward: called on a tensor of shape \(describe(shape)); pass `gradient:` for non-scalar outputs")
       seed = Tensor.ones(shape)
     }
     Tensor.withNoGrad {
@@ -149,7 +149,7 @@ extension Tensor {
   /// Adds `g` (this tensor's shape) to `grad`. With `owned`, `g` is a fresh tensor nobody else
   /// holds and may become `grad` itself; otherwise it is copied first.
   func accumulateGrad(_ g: Tensor, owned: Bool) {
-    precondition(g.shape == shape, "internal: gradient shape \(describe(g.shape)) for tensor \(describe(shape))")
+    require(g.shape == shape, "internal: gradient shape \(describe(g.shape)) for tensor \(describe(shape))")
     if let existing = grad {
       addInPlaceUnrecorded(existing, g, scale: 1)
     } else {

@@ -73,7 +73,7 @@ extension Tensor {
   func sumTo(_ target: [Int]) -> Tensor {
     if target == shape { return self }
     let lead = rank - target.count
-    precondition(lead >= 0, "internal: sumTo \(describe(shape)) → \(describe(target))")
+    require(lead >= 0, "internal: sumTo \(describe(shape)) → \(describe(target))")
     var dims = Array(0..<lead)
     for i in 0..<target.count where target[i] == 1 && shape[lead + i] != 1 { dims.append(lead + i) }
     return sum(dims: dims, keepdim: true).view(target)
@@ -131,7 +131,7 @@ extension Tensor {
 
   /// Stops when an in-place update would silently corrupt a recorded graph.
   func checkInPlace(_ op: String) {
-    precondition(!(requiresGrad && Tensor.gradModeEnabled),
+    require(!(requiresGrad && Tensor.gradModeEnabled),
                  "\(op): in-place update of a tensor that requires grad (shape \(describe(shape))); update `.data` or run it inside Tensor.withNoGrad")
   }
 
@@ -168,10 +168,11 @@ extension Tensor {
   @inline(__always)
   static func inPlace(_ a: Tensor, _ b: Tensor, _ op: String, _ f: (Float, Float) -> Float) {
     let target = broadcastShapes(a.shape, b.shape, op: op)
-    precondition(target == a.shape, "\(op): cannot broadcast \(describe(b.shape)) into the left side's shape \(describe(a.shape))")
+    require(target == a.shape, "\(op): cannot broadcast \(describe(b.shape)) into the left side's shape \(describe(a.shape))")
     let sb = broadcastStrides(shape: b.shape, strides: b.strides, to: a.shape)
     // Copy b first if it overlaps a's storage (e.g. `x -= x.T`), so reads see the old values.
     let src = b.storage === a.storage ? b.contiguousCopy() : b
+    defer { withExtendedLifetime(src) {} }
     let ss = src === b ? sb : broadcastStrides(shape: src.shape, strides: src.strides, to: a.shape)
     stridedBinary(a.shape, dst: a.pointer, a.strides, a.pointer, a.strides, src.pointer, ss, f)
   }
@@ -185,6 +186,7 @@ extension Tensor {
   /// Sets every element to `value` in place; not recorded.
   public func fill(_ value: Float) {
     let c = Tensor(value)
+    defer { withExtendedLifetime(c) {} }
     stridedBinary(shape, dst: pointer, strides, pointer, strides, c.pointer, [Int](repeating: 0, count: rank)) { _, v in v }
   }
 

@@ -9,16 +9,17 @@ extension Tensor {
 
   /// Rows picked by `indices` (see `subscript(_: IntTensor)`).
   public func gatherRows(_ indices: IntTensor) -> Tensor {
-    precondition(rank >= 1, "index: cannot index a 0-d tensor with an IntTensor")
+    require(rank >= 1, "index: cannot index a 0-d tensor with an IntTensor")
     let n = shape[0]
     let rowShape = Array(shape.dropFirst())
     let r = elementCount(rowShape)
     let src = contiguous()
+    defer { withExtendedLifetime(src) {} }
     let out = Tensor(uninitialized: indices.shape + rowShape)
     let idx = indices.scalars
     idx.withUnsafeBufferPointer { ip in
       for (k, i) in ip.enumerated() {
-        precondition(i >= -n && i < n, "index: index \(i) is out of range for dim 0 of size \(n) (shape \(describe(shape)))")
+        require(i >= -n && i < n, "index: index \(i) is out of range for dim 0 of size \(n) (shape \(describe(shape)))")
         let j = i < 0 ? i + n : i
         (out.pointer + k * r).update(from: src.pointer + j * r, count: r)
       }
@@ -46,13 +47,13 @@ extension Tensor {
 
   /// `t[rows[k], cols[k]]` for every k (see `subscript(_:_:)`).
   public func gather(rows: IntTensor, cols: IntTensor) -> Tensor {
-    precondition(rank == 2, "index: pair indexing needs a 2-D tensor, got shape \(describe(shape))")
-    precondition(rows.shape == cols.shape, "index: row indices \(describe(rows.shape)) and column indices \(describe(cols.shape)) differ in shape")
+    require(rank == 2, "index: pair indexing needs a 2-D tensor, got shape \(describe(shape))")
+    require(rows.shape == cols.shape, "index: row indices \(describe(rows.shape)) and column indices \(describe(cols.shape)) differ in shape")
     let (m, n) = (shape[0], shape[1])
     var flat = [Int](repeating: 0, count: rows.count)
     for k in 0..<rows.count {
       let i = rows.scalars[k], j = cols.scalars[k]
-      precondition(i >= -m && i < m && j >= -n && j < n, "index: (\(i), \(j)) is out of range for shape \(describe(shape))")
+      require(i >= -m && i < m && j >= -n && j < n, "index: (\(i), \(j)) is out of range for shape \(describe(shape))")
       flat[k] = (i < 0 ? i + m : i) * strides[0] + (j < 0 ? j + n : j) * strides[1]
     }
     let out = Tensor(uninitialized: rows.shape)
@@ -81,7 +82,7 @@ extension Tensor {
   public static func tril(_ x: Tensor, diagonal: Int = 0) -> Tensor { x.tril(diagonal: diagonal) }
 
   func triangle(lower: Bool, diagonal: Int) -> Tensor {
-    precondition(rank >= 2, "\(lower ? "tril" : "triu"): needs at least 2 dims, got shape \(describe(shape))")
+    require(rank >= 2, "\(lower ? "tril" : "triu"): needs at least 2 dims, got shape \(describe(shape))")
     let (m, n) = (shape[rank - 2], shape[rank - 1])
     let keep = Tensor(uninitialized: [m, n])
     for i in 0..<m {
@@ -94,7 +95,7 @@ extension Tensor {
   /// (`wei.masked_fill(tril == 0, -inf)`). No gradient flows to the filled positions.
   public func maskedFill(_ mask: Tensor, _ value: Float) -> Tensor {
     let s = broadcastShapes(shape, mask.shape, op: "maskedFill")
-    precondition(s == shape, "maskedFill: mask of shape \(describe(mask.shape)) does not broadcast to \(describe(shape))")
+    require(s == shape, "maskedFill: mask of shape \(describe(mask.shape)) does not broadcast to \(describe(shape))")
     return Tensor.where(mask, Tensor(value), self)
   }
 
@@ -121,7 +122,7 @@ extension Tensor {
 public func oneHot(_ x: IntTensor, numClasses: Int) -> Tensor {
   let out = Tensor.zeros(x.shape + [numClasses])
   for (k, c) in x.scalars.enumerated() {
-    precondition(c >= 0 && c < numClasses, "oneHot: class \(c) is out of range for \(numClasses) classes")
+    require(c >= 0 && c < numClasses, "oneHot: class \(c) is out of range for \(numClasses) classes")
     out.pointer[k * numClasses + c] = 1
   }
   return out

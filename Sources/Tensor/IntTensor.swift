@@ -13,7 +13,7 @@ public struct IntTensor: Sendable, Equatable {
 
   /// A tensor holding `scalars` with the given shape.
   public init(_ scalars: [Int], shape: [Int]) {
-    precondition(scalars.count == elementCount(shape),
+    require(scalars.count == elementCount(shape),
                  "IntTensor(_:shape:): \(scalars.count) values do not fill shape \(describe(shape))")
     self.shape = shape
     self.scalars = scalars
@@ -25,7 +25,7 @@ public struct IntTensor: Sendable, Equatable {
   /// A 2-D tensor from equal-length rows.
   public init(_ rows: [[Int]]) {
     let cols = rows.first?.count ?? 0
-    precondition(rows.allSatisfy { $0.count == cols }, "IntTensor(_ rows:): rows have different lengths")
+    require(rows.allSatisfy { $0.count == cols }, "IntTensor(_ rows:): rows have different lengths")
     self.init(rows.flatMap { $0 }, shape: [rows.count, cols])
   }
 
@@ -47,17 +47,17 @@ public struct IntTensor: Sendable, Equatable {
 
   /// The value of a one-element tensor.
   public func item() -> Int {
-    precondition(count == 1, "item(): IntTensor of shape \(describe(shape)) has \(count) elements, not 1")
+    require(count == 1, "item(): IntTensor of shape \(describe(shape)) has \(count) elements, not 1")
     return scalars[0]
   }
 
   /// Flat index of `indices`, checking bounds.
   func flatIndex(_ indices: [Int]) -> Int {
-    precondition(indices.count == shape.count, "IntTensor subscript(at:): \(indices.count) indices for shape \(describe(shape))")
+    require(indices.count == shape.count, "IntTensor subscript(at:): \(indices.count) indices for shape \(describe(shape))")
     var k = 0
     for (d, i) in indices.enumerated() {
       let j = i < 0 ? i + shape[d] : i
-      precondition(j >= 0 && j < shape[d], "IntTensor subscript(at:): index \(i) out of range for dim \(d) of size \(shape[d])")
+      require(j >= 0 && j < shape[d], "IntTensor subscript(at:): index \(i) out of range for dim \(d) of size \(shape[d])")
       k = k * shape[d] + j
     }
     return k
@@ -74,16 +74,16 @@ public struct IntTensor: Sendable, Equatable {
 
   /// Row `i` along dim 0 (negative counts from the end).
   public subscript(_ i: Int) -> IntTensor {
-    precondition(rank >= 1, "IntTensor subscript: cannot index a 0-d tensor")
+    require(rank >= 1, "IntTensor subscript: cannot index a 0-d tensor")
     let j = i < 0 ? i + shape[0] : i
-    precondition(j >= 0 && j < shape[0], "IntTensor subscript: index \(i) out of range for dim 0 of size \(shape[0])")
+    require(j >= 0 && j < shape[0], "IntTensor subscript: index \(i) out of range for dim 0 of size \(shape[0])")
     let r = rowSize
     return IntTensor(Array(scalars[(j * r)..<((j + 1) * r)]), shape: Array(shape.dropFirst()))
   }
 
   /// Rows `range` along dim 0 (`Xtr[0..<5]`).
   public subscript(_ range: Range<Int>) -> IntTensor {
-    precondition(rank >= 1 && range.lowerBound >= 0 && range.upperBound <= shape[0],
+    require(rank >= 1 && range.lowerBound >= 0 && range.upperBound <= shape[0],
                  "IntTensor subscript: rows \(range) out of range for shape \(describe(shape))")
     let r = rowSize
     return IntTensor(Array(scalars[(range.lowerBound * r)..<(range.upperBound * r)]), shape: [range.count] + shape.dropFirst())
@@ -91,13 +91,13 @@ public struct IntTensor: Sendable, Equatable {
 
   /// Gathers rows along dim 0 by `indices` (`Xtr[ix]`): shape `indices.shape + shape[1...]`.
   public subscript(_ indices: IntTensor) -> IntTensor {
-    precondition(rank >= 1, "IntTensor gather: cannot index a 0-d tensor")
+    require(rank >= 1, "IntTensor gather: cannot index a 0-d tensor")
     let r = rowSize, n = shape[0]
     var out = [Int]()
     out.reserveCapacity(indices.count * r)
     for i in indices.scalars {
       let j = i < 0 ? i + n : i
-      precondition(j >= 0 && j < n, "IntTensor gather: index \(i) out of range for dim 0 of size \(n)")
+      require(j >= 0 && j < n, "IntTensor gather: index \(i) out of range for dim 0 of size \(n)")
       out.append(contentsOf: scalars[(j * r)..<((j + 1) * r)])
     }
     return IntTensor(out, shape: indices.shape + shape.dropFirst())
@@ -113,7 +113,7 @@ public struct IntTensor: Sendable, Equatable {
 
   /// Reorders dims (a copy): output dim `i` is input dim `dims[i]`.
   public func permute(_ dims: [Int]) -> IntTensor {
-    precondition(dims.count == rank && Set(dims).count == rank, "IntTensor.permute: \(dims) is not a permutation of 0..<\(rank)")
+    require(dims.count == rank && Set(dims).count == rank, "IntTensor.permute: \(dims) is not a permutation of 0..<\(rank)")
     let newShape = dims.map { shape[$0] }
     let inStrides = contiguousStrides(shape)
     var out = [Int](repeating: 0, count: count)
@@ -138,7 +138,7 @@ public struct IntTensor: Sendable, Equatable {
 
   /// The largest element.
   public func max() -> Int {
-    precondition(count > 0, "IntTensor.max: empty tensor")
+    require(count > 0, "IntTensor.max: empty tensor")
     return scalars.max()!
   }
 

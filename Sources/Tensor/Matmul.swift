@@ -38,12 +38,12 @@ extension Tensor {
   /// Stops when the inner dimensions differ.
   public func matmul(_ other: Tensor) -> Tensor {
     let a = self, b = other
-    precondition(a.rank >= 1 && b.rank >= 1, "matmul: both operands need at least 1 dim, got \(describe(a.shape)) · \(describe(b.shape))")
+    require(a.rank >= 1 && b.rank >= 1, "matmul: both operands need at least 1 dim, got \(describe(a.shape)) · \(describe(b.shape))")
     if a.rank == 1 && b.rank == 1 { return a.unsqueeze(0).matmul(b.unsqueeze(1)).view([]) }
     if a.rank == 1 { return a.unsqueeze(0).matmul(b).squeeze(-2) }
     if b.rank == 1 { return a.matmul(b.unsqueeze(1)).squeeze(-1) }
     let k = a.shape[a.rank - 1]
-    precondition(b.shape[b.rank - 2] == k,
+    require(b.shape[b.rank - 2] == k,
                  "matmul: inner dimensions differ: \(describe(a.shape)) · \(describe(b.shape))")
     // A Linear layer on a batch of sequences: fold the batch dims of `a` into its rows.
     if a.rank > 2 && b.rank == 2 && a.isContiguous {

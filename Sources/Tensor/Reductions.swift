@@ -14,6 +14,7 @@ extension Tensor {
     var keepShape = shape
     for d in dims { keepShape[d] = 1 }
     let x = contiguous()
+    defer { withExtendedLifetime(x) {} }  // read through raw pointers below
     let xs = x.pointer
     if dims == [rank - 1] {
       // Each row reduces to one value: vectorised row sums, no zero fill.
@@ -121,7 +122,7 @@ extension Tensor {
   /// Row-wise extreme of a contiguous tensor along its last dim: values (recorded) and indices.
   func rowExtreme(largest: Bool, op: String) -> (Tensor, [Int]) {
     let n = shape[rank - 1]
-    precondition(n > 0, "\(op): cannot reduce an empty dim (shape \(describe(shape)))")
+    require(n > 0, "\(op): cannot reduce an empty dim (shape \(describe(shape)))")
     let rows = count / n
     let out = Tensor(uninitialized: Array(shape.dropLast()))
     var indices = [Int](repeating: 0, count: rows)
@@ -197,7 +198,7 @@ extension Tensor {
   /// The `k` largest (or smallest) values along `dim`, sorted, and their indices (`torch.topk`).
   public func topk(_ k: Int, dim: Int = -1, largest: Bool = true) -> (values: Tensor, indices: IntTensor) {
     let d = normalizeDim(dim, rank: rank, op: "topk")
-    precondition(k >= 0 && k <= shape[d], "topk: k = \(k) is out of range for dim \(d) of size \(shape[d])")
+    require(k >= 0 && k <= shape[d], "topk: k = \(k) is out of range for dim \(d) of size \(shape[d])")
     let (moved, perm) = movingDimLast(d)
     let n = shape[d], rows = moved.count / Swift.max(n, 1)
     var outShape = moved.shape

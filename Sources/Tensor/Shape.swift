@@ -31,7 +31,7 @@ func describe(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(se
 func normalizeDim(_ dim: Int, rank: Int, op: String) -> Int {
   let d = dim < 0 ? dim + rank : dim
   if d < 0 || d >= Swift.max(rank, 1) {
-    preconditionFailure("\(op): dim \(dim) is out of range for a tensor of rank \(rank)")
+    fatalError("\(op): dim \(dim) is out of range for a tensor of rank \(rank)")
   }
   return d
 }
@@ -50,7 +50,7 @@ func broadcastShapes(_ a: [Int], _ b: [Int], op: String) -> [Int] {
     } else if da == 1 {
       out[i] = db
     } else {
-      preconditionFailure("\(op): shapes \(describe(a)) and \(describe(b)) cannot be broadcast (dim \(i): \(da) vs \(db))")
+      fatalError("\(op): shapes \(describe(a)) and \(describe(b)) cannot be broadcast (dim \(i): \(da) vs \(db))")
     }
   }
   return out
@@ -74,21 +74,29 @@ func inferShape(_ requested: [Int], count: Int, op: String, from shape: [Int]) -
   var known = 1
   for (i, s) in requested.enumerated() {
     if s == -1 {
-      if inferAt != nil { preconditionFailure("\(op): only one dimension can be -1 in \(describe(requested))") }
+      if inferAt != nil { fatalError("\(op): only one dimension can be -1 in \(describe(requested))") }
       inferAt = i
     } else if s < 0 {
-      preconditionFailure("\(op): invalid size \(s) in \(describe(requested))")
+      fatalError("\(op): invalid size \(s) in \(describe(requested))")
     } else {
       known *= s
     }
   }
   if let i = inferAt {
     if known == 0 || count % known != 0 {
-      preconditionFailure("\(op): shape \(describe(requested)) is invalid for input of shape \(describe(shape)) (\(count) elements)")
+      fatalError("\(op): shape \(describe(requested)) is invalid for input of shape \(describe(shape)) (\(count) elements)")
     }
     out[i] = count / known
   } else if known != count {
-    preconditionFailure("\(op): shape \(describe(requested)) is invalid for input of shape \(describe(shape)) (\(count) elements)")
+    fatalError("\(op): shape \(describe(requested)) is invalid for input of shape \(describe(shape)) (\(count) elements)")
   }
   return out
+}
+
+/// Stops with `message` when `condition` is false, in every build configuration. (The engine is
+/// compiled with `-O`, where `precondition` would stop without printing its message; misuse must
+/// say which op and which shapes were involved.)
+@inline(__always)
+func require(_ condition: Bool, _ message: @autoclosure () -> String, file: StaticString = #file, line: UInt = #line) {
+  if !condition { fatalError(message(), file: file, line: line) }
 }

@@ -79,7 +79,7 @@ extension Tensor {
   /// Multiplies by a fixed keep-mask scaled by `1/(1−p)` (the deterministic core of `dropout`):
   /// `keepMask` holds 1 for kept and 0 for dropped elements, with this tensor's shape.
   public func dropout(keepMask: Tensor, p: Float) -> Tensor {
-    precondition(keepMask.shape == shape, "dropout: mask shape \(describe(keepMask.shape)) differs from \(describe(shape))")
+    require(keepMask.shape == shape, "dropout: mask shape \(describe(keepMask.shape)) differs from \(describe(shape))")
     let scale = 1 / (1 - p)
     let noise = Tensor.withNoGrad { keepMask.contiguousCopy() * scale }
     return self * noise
@@ -91,9 +91,9 @@ extension Tensor {
 /// reduction. Fused: the forward pass uses the log-sum-exp trick; the backward pass writes
 /// `(softmax − onehot) / n` in one sweep. Targets equal to `ignoreIndex` are left out of the mean.
 public func crossEntropy(_ logits: Tensor, _ targets: IntTensor, ignoreIndex: Int? = nil) -> Tensor {
-  precondition(logits.rank >= 1, "crossEntropy: logits must have a class dim, got shape \(describe(logits.shape))")
+  require(logits.rank >= 1, "crossEntropy: logits must have a class dim, got shape \(describe(logits.shape))")
   let c = logits.shape[logits.rank - 1]
-  precondition(targets.shape == Array(logits.shape.dropLast()),
+  require(targets.shape == Array(logits.shape.dropLast()),
                "crossEntropy: targets of shape \(describe(targets.shape)) do not match logits of shape \(describe(logits.shape)) (expected \(describe(Array(logits.shape.dropLast()))))")
   let x = logits.contiguous()
   let rows = targets.count
@@ -112,7 +112,7 @@ public func crossEntropy(_ logits: Tensor, _ targets: IntTensor, ignoreIndex: In
       for j in 0..<c { p[j] *= inv }
       let t = tp[r]
       if let ig = ignoreIndex, t == ig { continue }
-      precondition(t >= 0 && t < c, "crossEntropy: target \(t) is out of range for \(c) classes")
+      require(t >= 0 && t < c, "crossEntropy: target \(t) is out of range for \(c) classes")
       // -(log_softmax(x)[t]) = -((x[t] - max) - log Σ exp(x - max)), as PyTorch computes it
       total += -((src[t] - mx) - Foundation.log(s))
       used += 1

@@ -76,7 +76,7 @@ public final class Tensor {
 
   /// A tensor holding `scalars` in row-major order with the given shape.
   public convenience init(_ scalars: [Float], shape: [Int]) {
-    precondition(scalars.count == elementCount(shape),
+    require(scalars.count == elementCount(shape),
                  "Tensor(_:shape:): \(scalars.count) values do not fill shape \(describe(shape)) (\(elementCount(shape)) elements)")
     self.init(uninitialized: shape)
     scalars.withUnsafeBufferPointer { src in
@@ -96,7 +96,7 @@ public final class Tensor {
   /// A 2-D tensor from equal-length rows.
   public convenience init(_ rows: [[Float]]) {
     let cols = rows.first?.count ?? 0
-    precondition(rows.allSatisfy { $0.count == cols }, "Tensor(_ rows:): rows have different lengths \(rows.map(\.count))")
+    require(rows.allSatisfy { $0.count == cols }, "Tensor(_ rows:): rows have different lengths \(rows.map(\.count))")
     self.init(rows.flatMap { $0 }, shape: [rows.count, cols])
   }
 
@@ -124,22 +124,22 @@ public final class Tensor {
   /// All elements in row-major order (a copy).
   public var scalars: [Float] {
     let c = contiguous()
-    return Array(UnsafeBufferPointer(start: c.pointer, count: count))
+    return withExtendedLifetime(c) { Array(UnsafeBufferPointer(start: c.pointer, count: count)) }
   }
 
   /// The value of a one-element tensor (PyTorch's `.item()`).
   public func item() -> Float {
-    precondition(count == 1, "item(): tensor of shape \(describe(shape)) has \(count) elements, not 1")
+    require(count == 1, "item(): tensor of shape \(describe(shape)) has \(count) elements, not 1")
     return pointer[0]
   }
 
   /// Storage index of the element at `indices`, checking rank and bounds.
   func storageIndex(_ indices: [Int], op: String) -> Int {
-    precondition(indices.count == shape.count, "\(op): \(indices.count) indices for a tensor of shape \(describe(shape))")
+    require(indices.count == shape.count, "\(op): \(indices.count) indices for a tensor of shape \(describe(shape))")
     var k = offset
     for (d, i) in indices.enumerated() {
       let j = i < 0 ? i + shape[d] : i
-      precondition(j >= 0 && j < shape[d], "\(op): index \(i) is out of range for dim \(d) of size \(shape[d]) (shape \(describe(shape)))")
+      require(j >= 0 && j < shape[d], "\(op): index \(i) is out of range for dim \(d) of size \(shape[d]) (shape \(describe(shape)))")
       k += j * strides[d]
     }
     return k
@@ -161,7 +161,7 @@ public final class Tensor {
   /// Calls `body` with this tensor's own elements to modify them in place; stops if the tensor is
   /// not contiguous. Nothing is recorded by autograd.
   public func withUnsafeMutableBufferPointer<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
-    precondition(isContiguous, "withUnsafeMutableBufferPointer: tensor of shape \(describe(shape)) is not contiguous")
+    require(isContiguous, "withUnsafeMutableBufferPointer: tensor of shape \(describe(shape)) is not contiguous")
     return try body(UnsafeMutableBufferPointer(start: pointer, count: count))
   }
 }
@@ -193,7 +193,7 @@ extension Tensor {
 
   /// Values from `start` (inclusive) to `end` (exclusive) in steps of `step` (`torch.arange`).
   public static func arange(_ start: Float, _ end: Float, step: Float = 1) -> Tensor {
-    precondition(step != 0, "arange: step must be non-zero")
+    require(step != 0, "arange: step must be non-zero")
     let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
     let t = Tensor(uninitialized: [n])
     for i in 0..<n { t.pointer[i] = start + Float(i) * step }

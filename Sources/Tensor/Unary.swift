@@ -12,6 +12,7 @@ extension Tensor {
   func mapScalar(_ op: String, _ f: (Float) -> Float,
                  derivative: @escaping (_ x: Float, _ y: Float) -> Float) -> Tensor {
     let x = contiguous()
+    defer { withExtendedLifetime(x) {} }  // x may be a temporary copy read through raw pointers
     let out = Tensor(uninitialized: shape)
     let src = x.pointer, dst = out.pointer
     for i in 0..<count { dst[i] = f(src[i]) }
@@ -20,6 +21,7 @@ extension Tensor {
         let input = inputs[0]
         guard input.requiresGrad else { return }
         let xc = input.contiguous()
+        defer { withExtendedLifetime(xc) {} }
         let xs = xc.pointer, ys = out.pointer, gs = g.pointer
         let n = out.count
         input.withGradBuffer { gx, accumulate in
@@ -38,6 +40,7 @@ extension Tensor {
   /// `eˣ` element-wise (vectorised).
   public func exp() -> Tensor {
     let x = contiguous()
+    defer { withExtendedLifetime(x) {} }  // x may be a temporary copy read through raw pointers
     let out = Tensor(uninitialized: shape)
     vexp(x.pointer, out.pointer, count: count)
     if Tensor.shouldRecord(self) {
@@ -55,6 +58,7 @@ extension Tensor {
   /// `tanh(x)` element-wise (vectorised); backward is the fused `g · (1 − y²)`.
   public func tanh() -> Tensor {
     let x = contiguous()
+    defer { withExtendedLifetime(x) {} }  // x may be a temporary copy read through raw pointers
     let out = Tensor(uninitialized: shape)
     vtanh(x.pointer, out.pointer, count: count)
     if Tensor.shouldRecord(self) {
@@ -140,6 +144,7 @@ extension Tensor {
   @inline(__always)
   func mask(_ predicate: (Float) -> Bool) -> Tensor {
     let x = contiguous()
+    defer { withExtendedLifetime(x) {} }  // x may be a temporary copy read through raw pointers
     let out = Tensor(uninitialized: shape)
     for i in 0..<count { out.pointer[i] = predicate(x.pointer[i]) ? 1 : 0 }
     return out

@@ -86,7 +86,7 @@ extension Tensor {
   public func view(_ newShape: [Int]) -> Tensor {
     let resolved = inferShape(newShape, count: count, op: "view", from: shape)
     guard let st = viewStrides(resolved) else {
-      preconditionFailure("view: tensor of shape \(describe(shape)) with strides \(describe(strides)) cannot be viewed as \(describe(resolved)); call .contiguous() first or use reshape")
+      fatalError("view: tensor of shape \(describe(shape)) with strides \(describe(strides)) cannot be viewed as \(describe(resolved)); call .contiguous() first or use reshape")
     }
     let inShape = shape
     return makeView("view", shape: resolved, strides: st, offset: offset) { _, g, inputs in
@@ -108,7 +108,7 @@ extension Tensor {
   public func flatten(startDim: Int = 0, endDim: Int = -1) -> Tensor {
     if rank == 0 { return reshape([1]) }
     let s = normalizeDim(startDim, rank: rank, op: "flatten"), e = normalizeDim(endDim, rank: rank, op: "flatten")
-    precondition(s <= e, "flatten: startDim \(startDim) is after endDim \(endDim)")
+    require(s <= e, "flatten: startDim \(startDim) is after endDim \(endDim)")
     let merged = shape[s...e].reduce(1, *)
     return reshape(Array(shape[..<s]) + [merged] + Array(shape[(e + 1)...]))
   }
@@ -118,9 +118,9 @@ extension Tensor {
 
   /// Reorders dims, sharing storage: output dim `i` is input dim `dims[i]`.
   public func permute(_ dims: [Int]) -> Tensor {
-    precondition(dims.count == rank, "permute: \(dims.count) dims given for a tensor of shape \(describe(shape))")
+    require(dims.count == rank, "permute: \(dims.count) dims given for a tensor of shape \(describe(shape))")
     let order = dims.map { normalizeDim($0, rank: rank, op: "permute") }
-    precondition(Set(order).count == rank, "permute: dims \(dims) are not a permutation of 0..<\(rank)")
+    require(Set(order).count == rank, "permute: dims \(dims) are not a permutation of 0..<\(rank)")
     var inverse = [Int](repeating: 0, count: rank)
     for (i, d) in order.enumerated() { inverse[d] = i }
     return makeView("permute", shape: order.map { shape[$0] }, strides: order.map { strides[$0] }, offset: offset) { _, g, inputs in
@@ -168,7 +168,7 @@ extension Tensor {
   public func select(dim: Int, index: Int) -> Tensor {
     let d = normalizeDim(dim, rank: rank, op: "select")
     let i = index < 0 ? index + shape[d] : index
-    precondition(i >= 0 && i < shape[d], "select: index \(index) is out of range for dim \(d) of size \(shape[d]) (shape \(describe(shape)))")
+    require(i >= 0 && i < shape[d], "select: index \(index) is out of range for dim \(d) of size \(shape[d]) (shape \(describe(shape)))")
     var sh = shape, st = strides
     sh.remove(at: d)
     st.remove(at: d)
@@ -184,7 +184,7 @@ extension Tensor {
   public func narrow(dim: Int, start: Int, length: Int) -> Tensor {
     let d = normalizeDim(dim, rank: rank, op: "narrow")
     let s = start < 0 ? start + shape[d] : start
-    precondition(s >= 0 && length >= 0 && s + length <= shape[d],
+    require(s >= 0 && length >= 0 && s + length <= shape[d],
                  "narrow: range \(start)..<\(start + length) is out of bounds for dim \(d) of size \(shape[d]) (shape \(describe(shape)))")
     var sh = shape
     sh[d] = length
@@ -222,12 +222,12 @@ extension Tensor {
   /// A broadcast view of this tensor as `shape` (size-1 dims repeated with stride 0; new leading
   /// dims added), like `torch.expand`. -1 keeps a size.
   public func expand(_ target: [Int]) -> Tensor {
-    precondition(target.count >= rank, "expand: cannot expand shape \(describe(shape)) to fewer dims \(describe(target))")
+    require(target.count >= rank, "expand: cannot expand shape \(describe(shape)) to fewer dims \(describe(target))")
     let lead = target.count - rank
     var sh = target
     for i in 0..<rank {
       if sh[lead + i] == -1 { sh[lead + i] = shape[i] }
-      precondition(shape[i] == sh[lead + i] || shape[i] == 1,
+      require(shape[i] == sh[lead + i] || shape[i] == 1,
                    "expand: shape \(describe(shape)) cannot be expanded to \(describe(target))")
     }
     if sh == shape { return self }
@@ -246,16 +246,16 @@ extension Tensor {
 
   /// Joins tensors along an existing dim (`torch.cat`); all other sizes must agree.
   public static func cat(_ tensors: [Tensor], dim: Int = 0) -> Tensor {
-    precondition(!tensors.isEmpty, "cat: no tensors given")
+    require(!tensors.isEmpty, "cat: no tensors given")
     let first = tensors[0]
     let d = normalizeDim(dim, rank: first.rank, op: "cat")
     var sh = first.shape
     sh[d] = 0
     for t in tensors {
       var a = t.shape, b = first.shape
-      precondition(a.count == b.count, "cat: shapes \(tensors.map { describe($0.shape) }) have different ranks")
+      require(a.count == b.count, "cat: shapes \(tensors.map { describe($0.shape) }) have different ranks")
       a[d] = 0; b[d] = 0
-      precondition(a == b, "cat: shapes \(tensors.map { describe($0.shape) }) differ outside dim \(d)")
+      require(a == b, "cat: shapes \(tensors.map { describe($0.shape) }) differ outside dim \(d)")
       sh[d] += t.shape[d]
     }
     let out = Tensor(uninitialized: sh)
@@ -282,9 +282,9 @@ extension Tensor {
 
   /// Joins equal-shaped tensors along a new dim (`torch.stack`).
   public static func stack(_ tensors: [Tensor], dim: Int = 0) -> Tensor {
-    precondition(!tensors.isEmpty, "stack: no tensors given")
+    require(!tensors.isEmpty, "stack: no tensors given")
     let shape0 = tensors[0].shape
-    precondition(tensors.allSatisfy { $0.shape == shape0 }, "stack: shapes differ: \(tensors.map { describe($0.shape) })")
+    require(tensors.allSatisfy { $0.shape == shape0 }, "stack: shapes differ: \(tensors.map { describe($0.shape) })")
     let d = normalizeDim(dim, rank: shape0.count + 1, op: "stack")
     return cat(tensors.map { $0.unsqueeze(d) }, dim: d)
   }
