@@ -22,7 +22,7 @@ public final class Embedding: IndexLayer {
 
   /// Re-initialises in place with `normal_(weight, 0, std)` (GPT-style `_init_weights`).
   public func resetNormal(std: Double, generator: inout TorchGenerator) {
-    weight.withUnsafeMutableBufferPointer { generator.fillNormal($0, mean: 0, std: std) }
+    weight.withUnsafeMutableBufferPointer { generator.fillNormal($0, doubleMean: 0, doubleStd: std) }
   }
 
   /// Gathers the rows named by `indices`.

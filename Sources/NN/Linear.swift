@@ -66,11 +66,12 @@ public final class Linear: Layer {
                   inFeatures: fanIn, outFeatures: fanOut, layout: .inByOut)
   }
 
-  /// `nn.init.kaiming_normal_(weight, nonlinearity)` on a PyTorch-layout weight: N(0, gain/√in)
-  /// drawn in (out, in) order; zero bias. Gains: `TorchInit.Gain.tanh` (5/3), `.relu` (√2), `.linear` (1).
-  public static func kaimingNormal(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, gain: Double,
-                                   layout: Layout = .outByIn, generator: inout TorchGenerator) -> Linear {
-    let w = TorchInit.kaimingNormal(fanOut: outFeatures, fanIn: inFeatures, gain: gain, generator: &generator)
+  /// `nn.init.kaiming_normal_(weight, nonlinearity:)` on a PyTorch-layout weight: N(0, gain/√in)
+  /// drawn in (out, in) order (gain 5/3 for tanh, √2 for relu, 1 for linear); zero bias.
+  public static func kaimingNormal(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true,
+                                   nonlinearity: TorchInit.Nonlinearity, layout: Layout = .outByIn,
+                                   generator: inout TorchGenerator) -> Linear {
+    let w = TorchInit.kaimingNormal(fanOut: outFeatures, fanIn: inFeatures, nonlinearity: nonlinearity, generator: &generator)
     let stored = layout == .outByIn ? w : transposed(w, rows: outFeatures, cols: inFeatures)
     return Linear(weight: stored, bias: bias ? [Float](repeating: 0, count: outFeatures) : nil,
                   inFeatures: inFeatures, outFeatures: outFeatures, layout: layout)
@@ -79,7 +80,7 @@ public final class Linear: Layer {
   /// Re-initialises in place as GPT-style `_init_weights` does: `normal_(weight, 0, std)` over the
   /// stored elements in storage order, then `zeros_(bias)`.
   public func resetNormal(std: Double, generator: inout TorchGenerator) {
-    weight.withUnsafeMutableBufferPointer { generator.fillNormal($0, mean: 0, std: std) }
+    weight.withUnsafeMutableBufferPointer { generator.fillNormal($0, doubleMean: 0, doubleStd: std) }
     bias?.fill(0)
   }
 

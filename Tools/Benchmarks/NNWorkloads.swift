@@ -6,7 +6,7 @@ import ZeroToHero
 // transformer block forward + backward.
 
 /// makemore's training contexts (80% split after CPython's shuffle with seed 42) for `blockSize`.
-private func namesTrainingSet(blockSize: Int) -> (x: IntTensor, y: IntTensor) {
+private func nnNamesTrainingSet(blockSize: Int) -> (x: IntTensor, y: IntTensor) {
   let names: Names
   do { names = try Names.load() } catch { fatalError("Benchmarks: \(error)") }
   let (ctx, tgt) = names.contextExamples(names.split().train, blockSize: blockSize)
@@ -14,7 +14,7 @@ private func namesTrainingSet(blockSize: Int) -> (x: IntTensor, y: IntTensor) {
 }
 
 /// One SGD step (lr 0.1) of `model` on a random batch of 32, as torch_reference.py's `sgd_step`.
-private func sgdStep(_ model: Sequential, _ x: IntTensor, _ y: IntTensor, generator: TorchGenerator) -> () -> Void {
+private func nnSGDStep(_ model: Sequential, _ x: IntTensor, _ y: IntTensor, generator: TorchGenerator) -> () -> Void {
   var g = generator
   let optimizer = SGD(model.parameters(), learningRate: 0.1)
   return {
@@ -30,18 +30,18 @@ private func sgdStep(_ model: Sequential, _ x: IntTensor, _ y: IntTensor, genera
 @MainActor let nnWorkloads: [Workload] = [
   Workload(name: "l4-bn-step", config: "6 Linear+BatchNorm+Tanh layers, n_embd 10, hidden 100, batch 32, SGD",
            warmup: 300, repsPerWindow: 300) {
-    let (x, y) = namesTrainingSet(blockSize: 3)
+    let (x, y) = nnNamesTrainingSet(blockSize: 3)
     var g = TorchGenerator(seed: 2147483647)
     let h = 100
     var layers: [any Module] = [Embedding(27, 10, generator: &g), Flatten()]
     let dims = [30, h, h, h, h, h]
     for i in 0..<5 { layers += [Linear(dims[i], h, bias: false, generator: &g), BatchNorm1d(h), Tanh()] }
     layers += [Linear(h, 27, bias: false, generator: &g), BatchNorm1d(27)]
-    return sgdStep(Sequential(layers), x, y, generator: g)
+    return nnSGDStep(Sequential(layers), x, y, generator: g)
   },
   Workload(name: "l6-wavenet-step", config: "block 8, n_embd 24, hidden 128, FlattenConsecutive(2), batch 32, SGD",
            warmup: 300, repsPerWindow: 300) {
-    let (x, y) = namesTrainingSet(blockSize: 8)
+    let (x, y) = nnNamesTrainingSet(blockSize: 8)
     var g = TorchGenerator(seed: 2147483647)
     let h = 128
     let model = Sequential([
@@ -51,7 +51,7 @@ private func sgdStep(_ model: Sequential, _ x: IntTensor, _ y: IntTensor, genera
       FlattenConsecutive(2), Linear(2 * h, h, bias: false, generator: &g), BatchNorm1d(h), Tanh(),
       Linear(h, 27, generator: &g),
     ])
-    return sgdStep(model, x, y, generator: g)
+    return nnSGDStep(model, x, y, generator: g)
   },
   Workload(name: "l7-gpt-iter", config: "batch 16, block 32, n_embd 64, 4 heads, 4 layers, batched heads, AdamW",
            warmup: 20, repsPerWindow: 20) {
