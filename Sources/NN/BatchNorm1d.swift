@@ -60,16 +60,20 @@ public final class BatchNorm1d: Layer {
     let c = weight.count
     checkInput((x.rank == 2 || x.rank == 3) && x.shape[x.rank - 1] == c, "BatchNorm1d(\(c))",
                "expects (N, \(c)) or (N, L, \(c)), got shape \(x.shape)")
+    // y = γ·(x − μ)/√(σ² + ε) + β, regrouped as y = x·scale + shift with per-feature
+    // scale = γ/√(σ² + ε) and shift = β − μ·scale: the same function and gradients, but only two
+    // full-size element-wise ops (the rest are C-sized), which is what makes a step fast.
+    // The rounding differs from the lecture's op order in the last bits.
     guard training else {
-      let xhat = (x - runningMean) / (runningVar + eps).sqrt()
-      return weight * xhat + bias
+      let scale = weight / (runningVar + eps).sqrt()
+      return x * scale + (bias - runningMean * scale)
     }
     let dims = x.rank == 2 ? [0] : [0, 1]
     let mean = x.mean(dims: dims, keepdim: true)
     let unbiasedVar = x.variance(dims: dims, unbiased: true, keepdim: true)
     let normVar = variance == .lecture ? unbiasedVar : x.variance(dims: dims, unbiased: false, keepdim: true)
-    let xhat = (x - mean) / (normVar + eps).sqrt()
-    let out = weight * xhat + bias
+    let scale = weight / (normVar.view([c]) + eps).sqrt()
+    let out = x * scale + (bias - mean.view([c]) * scale)
     updateRunning(mean: mean, variance: unbiasedVar)
     return out
   }
