@@ -1,0 +1,58 @@
+import Foundation
+import NN
+import Random
+import Tensor
+import TestSupport
+import Testing
+
+@Suite struct GPTTests {
+  /// Lecture 7's notebook model built after `torch.manual_seed(1337)` with gpt.py's init.
+  func lectureModel(scale: AttentionScale = .headSize) throws -> (GPTLanguageModel, [String: Any]) {
+    let fixture = try #require(try Fixtures.json("gpt_lecture7.json") as? [String: Any])
+    let vocab = try #require(fixture["vocab_size"] as? Int)
+    var config = GPTConfig.lecture7Small(vocabSize: vocab)
+    config.scale = scale
+    var g = TorchGenerator(seed: 1337)
+    return (GPTLanguageModel(config, gptInit: true, generator: &g), fixture)
+  }
+
+  @Test func parameterCountAndFirstWeightsMatchPyTorch() throws {
+    let (model, fixture) = try lectureModel()
+    #expect(model.parameterCount == fixture["params"] as? Int)
+    #expect(model.parameterCount == 209_729)
+    let named = Dictionary(model.namedParameters().map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
+    let first = try #require(fixture["first_weights"] as? [String: [Double]])
+    for (key, values) in first {
+      let module = String(key.prefix { $0 != "[" })
+      let name = module.hasSuffix(".weight") ? module : module + ".weight"
+      let table = try #require(named[name], "no parameter \(name)")
+      expectClose(Array(table.scalars.prefix(8)), values.map(Float.init), tol: 1e-7, key)
+    }
+    #expect(named["blocks.3.ffwd.net.2.bias"] != nil && named["ln_f.weight"] != nil)
+  }
+
+  @Test func firstTrainingLossMatchesPyTorch() throws {
+    let (model, fixture) = try lectureModel()
+    let textURL = Fixtures.packageRoot.appendingPathComponent("tinyshakespeare.txt")
+    let text = try String(contentsOf: textURL, encoding: .utf8)
+    let chars = Set(text).sorted { String($0).unicodeScalars.lexicographicallyPrecedes(String($1).unicodeScalars) }
+    let stoi = Dictionary(uniqueKeysWithValues: chars.enumerated().map { ($1, $0) })
+    let data = text.map { stoi[$0]! }
+    let train = Array(data[..<Int(0.9 * Double(data.count))])
+    let ix = try #require(fixture["first_train_batch_ix"] as? [Int])
+    var xs: [Int] = [], ys: [Int] = []
+    for i in ix { xs += train[i..<(i + 32)]; ys += train[(i + 1)...(i + 32)] }
+    let loss = model.loss(IntTensor(xs, shape: [16, 32]), targets: IntTensor(ys, shape: [16, 32]))
+    let expected = try #require((fixture["train_losses"] as? [Double])?.first)
+    #expect(abs(Double(loss.item()) - expected) < 1e-4, "loss \(loss.item()) vs PyTorch \(expected)")
+  }
+
+  @Test func batchedAttentionModelShapes() {
+    var g = TorchGenerator(seed: 1)
+    let config = GPTConfig(vocabSize: 11, blockSize: 8, embedding: 16, heads: 4, layers: 2, attention: .batched, gelu: true)
+    let model = GPTLanguageModel(config, generator: &g)
+    let logits = model(IntTensor([1, 2, 3, 4, 5, 6], shape: [2, 3]))
+    #expect(logits.shape == [2, 3, 11])
+    #expect(model.namedParameters().map(\.name).contains("blocks.1.sa.qkv.weight"))
+  }
+}

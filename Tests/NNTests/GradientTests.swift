@@ -1,0 +1,89 @@
+import NN
+import Random
+import Tensor
+import Testing
+
+/// Backward passes of every layer against central finite differences.
+@Suite struct GradientTests {
+  @Test func linearBothLayouts() {
+    var g = TorchGenerator(seed: 1)
+    for layout in [Linear.Layout.outByIn, .inByOut] {
+      let l = Linear(4, 3, layout: layout, generator: &g)
+      let x = Tensor(testValues(8, seed: 2), shape: [2, 4]).requiringGrad()
+      checkGradients([x, l.weight, l.bias!], "Linear \(layout)") { l(x) }
+    }
+  }
+
+  @Test func batchNormTrainingBothVariancesAnd3D() {
+    for v in [BatchNorm1d.Variance.lecture, .pytorch] {
+      let bn = BatchNorm1d(3, variance: v)
+      bn.weight.withUnsafeMutableBufferPointer { $0[0] = 1.5; $0[2] = -0.5 }
+      let x = Tensor(testValues(12, seed: 3), shape: [4, 3]).requiringGrad()
+      checkGradients([x, bn.weight, bn.bias], "BatchNorm1d 2-D \(v)") { bn(x) }
+      let x3 = Tensor(testValues(18, seed: 4), shape: [3, 2, 3]).requiringGrad()
+      checkGradients([x3, bn.weight], "BatchNorm1d 3-D \(v)") { bn(x3) }
+    }
+  }
+
+  @Test func batchNormEvaluation() {
+    let bn = BatchNorm1d(3)
+    _ = bn(Tensor(testValues(12, seed: 5), shape: [4, 3]))
+    bn.eval()
+    let x = Tensor(testValues(6, seed: 6), shape: [2, 3]).requiringGrad()
+    checkGradients([x, bn.weight, bn.bias], "BatchNorm1d eval") { bn(x) }
+  }
+
+  @Test func layerNormAndRMSNorm() {
+    let ln = LayerNorm(4)
+    ln.weight.withUnsafeMutableBufferPointer { $0[1] = 2 }
+    let x = Tensor(testValues(24, seed: 7), shape: [2, 3, 4]).requiringGrad()
+    checkGradients([x, ln.weight, ln.bias!], "LayerNorm") { ln(x) }
+    let rms = RMSNorm(4)
+    checkGradients([x, rms.weight], "RMSNorm") { rms(x) }
+  }
+
+  @Test func activationsAndDropout() {
+    let x = Tensor(testValues(10, seed: 8), shape: [2, 5]).requiringGrad()
+    checkGradients([x], "Tanh") { Tanh()(x) }
+    checkGradients([x], "GELU") { GELU()(x) }
+    let d = Dropout(p: 0.5, generator: SharedGenerator(seed: 3))
+    let ones = Tensor.ones([2, 5]).requiringGrad()
+    let y = d(ones)
+    y.sum().backward()
+    #expect(ones.grad!.scalars == y.scalars, "training: d(mask·x/(1−p))/dx = mask/(1−p)")
+    d.eval()
+    checkGradients([x], "Dropout eval") { d(x) }
+  }
+
+  @Test func attentionHeadsAndBatchedAttention() {
+    var g = TorchGenerator(seed: 11)
+    let x = Tensor(testValues(2 * 4 * 8, seed: 12), shape: [2, 4, 8]).requiringGrad()
+    let head = Head(embedding: 8, headSize: 4, blockSize: 4, generator: &g)
+    checkGradients([x, head.key.weight, head.query.weight, head.value.weight], "Head") { head(x) }
+    let mha = MultiHeadAttention(embedding: 8, numHeads: 2, headSize: 4, blockSize: 6, generator: &g)
+    checkGradients([x, mha.proj.weight, mha.heads[1].query.weight], "MultiHeadAttention (T < block)") { mha(x) }
+    let csa = CausalSelfAttention(embedding: 8, numHeads: 2, blockSize: 4, generator: &g)
+    checkGradients([x, csa.qkv.weight, csa.qkv.bias!, csa.proj.weight], "CausalSelfAttention") { csa(x) }
+  }
+
+  @Test func transformerBlock() {
+    var g = TorchGenerator(seed: 13)
+    let x = Tensor(testValues(2 * 3 * 8, seed: 14), shape: [2, 3, 8]).requiringGrad()
+    for style in [AttentionStyle.heads, .batched] {
+      let config = GPTConfig(vocabSize: 5, blockSize: 3, embedding: 8, heads: 2, layers: 1, attention: style, gelu: true)  // ReLU's kink would defeat finite differences
+      let block = Block(config, generator: &g)
+      checkGradients([x, block.ln1.weight, block.ffwd.net.parameters()[0]], "Block \(style)") { block(x) }
+    }
+  }
+
+  @Test func causalAttentionIgnoresTheFuture() {
+    var g = TorchGenerator(seed: 15)
+    let csa = CausalSelfAttention(embedding: 4, numHeads: 2, blockSize: 3, generator: &g)
+    let a = Tensor(testValues(12, seed: 16), shape: [1, 3, 4])
+    var changed = a.scalars
+    for i in 8..<12 { changed[i] += 1 }  // only the last position changes
+    let ya = csa(a).scalars, yb = csa(Tensor(changed, shape: [1, 3, 4])).scalars
+    expectClose(Array(yb[0..<8]), Array(ya[0..<8]), "first two positions")
+    #expect(yb[8..<12] != ya[8..<12])
+  }
+}
