@@ -212,6 +212,27 @@ public struct Heatmap: Figure {
     }
   }
 
+  /// The cell texts as an aligned table (lines of a cell joined by spaces), when it fits.
+  private func textTable(rowNames: [String], labelWidth: Int, width: Int, height: Int) -> [String]? {
+    guard let text = cellText, rows <= max(height, 32) else { return nil }
+    let cells = (0..<rows).map { r in
+      (0..<columns).map { c in r < text.count && c < text[r].count ? text[r][c].split(separator: "\n").joined(separator: " ") : "" }
+    }
+    let colNames = columnLabels.isEmpty ? (0..<columns).map(String.init) : columnLabels
+    let cellWidth = max(cells.flatMap { $0.map(\.count) }.max() ?? 0, colNames.prefix(columns).map(\.count).max() ?? 0) + 1
+    guard labelWidth + cellWidth * columns <= width else { return nil }
+    var out = [TextLayout.trimTrailing(String(repeating: " ", count: labelWidth)
+      + (0..<columns).map { TextLayout.padLeft($0 < colNames.count ? colNames[$0] : "", cellWidth) }.joined())]
+    for r in 0..<rows {
+      let name = TextLayout.padLeft(TextLayout.truncate(r < rowNames.count ? rowNames[r] : "", labelWidth), labelWidth)
+      out.append(TextLayout.trimTrailing(name + cells[r].map { TextLayout.padLeft($0, cellWidth) }.joined()))
+    }
+    if !xLabel.isEmpty || !yLabel.isEmpty {
+      out.append(TextLayout.truncate("rows: \(yLabel.isEmpty ? "-" : yLabel), columns: \(xLabel.isEmpty ? "-" : xLabel)", width))
+    }
+    return out
+  }
+
   /// Shades from light to dark for the terminal.
   static let shades: [Character] = Array(" .:-=+*#%@")
 
@@ -221,6 +242,9 @@ public struct Heatmap: Figure {
     guard rows > 0, columns > 0 else { return lines.joined(separator: "\n") + "\n" }
     let rowNames = rowLabels.isEmpty ? (0..<rows).map(String.init) : rowLabels
     let labelWidth = min(rowNames.map(\.count).max() ?? 0, max(width / 4, 1))
+    if let table = textTable(rowNames: rowNames, labelWidth: labelWidth, width: width, height: height) {
+      return (lines + table).joined(separator: "\n") + "\n"
+    }
     let available = max(width - labelWidth - 1, 1)
     let cellWidth = labelWidth + 1 + 2 * columns <= width ? 2 : 1
     let colGroup = max(1, (columns + available - 1) / available)
