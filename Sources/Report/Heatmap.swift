@@ -233,6 +233,19 @@ public struct Heatmap: Figure {
     return out
   }
 
+  /// The terminal character for a value: light → dark shades, or for `.diverging` the sign as
+  /// `- = ≡` (negative) / `+ * #` (positive) by magnitude, blank near zero.
+  func shade(_ v: Double) -> Character {
+    let f = fraction(v)
+    if colorScale == .diverging {
+      let m = abs(f - 0.5) * 2  // 0 at zero, 1 at ±max
+      let level = m < 0.125 ? 0 : m < 0.375 ? 1 : m < 0.625 ? 2 : 3
+      if level == 0 { return " " }
+      return f > 0.5 ? (["+", "*", "#"] as [Character])[level - 1] : (["-", "=", "≡"] as [Character])[level - 1]
+    }
+    return Self.shades[min(max(Int(f * Double(Self.shades.count)), 0), Self.shades.count - 1)]
+  }
+
   /// Shades from light to dark for the terminal.
   static let shades: [Character] = Array(" .:-=+*#%@")
 
@@ -267,13 +280,15 @@ public struct Heatmap: Figure {
         let c0 = gc * colGroup, c1 = min(c0 + colGroup, columns)
         var sum = 0.0, n = 0
         for r in r0..<r1 { for c in c0..<c1 where value(r, c).isFinite { sum += value(r, c); n += 1 } }
-        let ch: Character = n == 0 ? "?" : Self.shades[min(max(Int(fraction(sum / Double(n)) * Double(Self.shades.count)), 0), Self.shades.count - 1)]
+        let ch: Character = n == 0 ? "?" : shade(sum / Double(n))
         line += String(repeating: ch, count: cellWidth)
       }
       lines.append(TextLayout.trimTrailing(line))
     }
     let range = colorRange
-    var scale = "scale: ' ' \(NumberFormat.compact(range.lowerBound)) … '@' \(NumberFormat.compact(range.upperBound))"
+    var scale = colorScale == .diverging
+      ? "scale: '≡' \(NumberFormat.compact(range.lowerBound)) … '-' … ' ' 0 … '+' … '#' \(NumberFormat.compact(range.upperBound))"
+      : "scale: ' ' \(NumberFormat.compact(range.lowerBound)) … '@' \(NumberFormat.compact(range.upperBound))"
     if rowGroup > 1 || colGroup > 1 { scale += " (blocks of \(rowGroup)×\(colGroup) averaged)" }
     lines.append(TextLayout.truncate(scale, width))
     if !xLabel.isEmpty || !yLabel.isEmpty {

@@ -61,6 +61,12 @@ import Testing
     #expect(map.ascii(width: 8, height: 5).contains("scale:"))
   }
 
+  @Test func divergingHeatmapShowsSigns() {
+    let map = Heatmap(title: "", values: [[-4, -1, 0, 1, 4]], colorScale: .diverging)
+    let rows = lines(map.ascii(width: 30, height: 4))
+    #expect(rows[1] == "0 ≡≡--  ++##", "\(rows)")
+  }
+
   @Test func heatmap27x27FitsTheDefaultWidth() {
     let values = (0..<27).map { i in (0..<27).map { j in Double(i * j) } }
     let letters = ["."] + "abcdefghijklmnopqrstuvwxyz".map(String.init)
