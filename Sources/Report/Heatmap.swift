@@ -130,6 +130,7 @@ public struct Heatmap: Figure {
   /// SVG height in pixels.
   public var height: Double { let l = layout; return l.top + Double(rows) * cellSize + l.bottom }
 
+  /// Cells (one path per colour), optional cell text, row/column labels and colour bar.
   public func svg() -> String {
     let l = layout
     let w = width, h = height
@@ -249,6 +250,8 @@ public struct Heatmap: Figure {
   /// Shades from light to dark for the terminal.
   static let shades: [Character] = Array(" .:-=+*#%@")
 
+  /// The cell texts as a table when they fit, else one shade character per cell (blocks averaged
+  /// when the matrix is larger than `width` × `max(height, 32)`), with labels and a scale line.
   public func ascii(width: Int, height: Int) -> String {
     var lines: [String] = []
     if !title.isEmpty { lines.append(TextLayout.center(title, width)) }

@@ -83,6 +83,7 @@ public struct Histogram: Figure {
 
   private var notes: [String] { skippedNote(skippedCount).map { [$0] } ?? [] }
 
+  /// One closed step outline per series (filled bars for a single series), legend for several.
   public func svg() -> String {
     let (x, y) = axes(target: 7)
     let single = binned.count == 1
@@ -114,6 +115,7 @@ public struct Histogram: Figure {
     return frame.finish(&svg)
   }
 
+  /// Filled `█` bars for one series; one marker line through the bin centres per series otherwise.
   public func ascii(width: Int, height: Int) -> String {
     let (x, y) = axes(target: 6)
     var plot = AsciiPlot(title: title, xLabel: xLabel, yLabel: yLabel, x: x, y: y, width: width, height: height)
