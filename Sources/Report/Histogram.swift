@@ -74,8 +74,11 @@ public struct Histogram: Figure {
 
   private func axes(target: Int) -> (AxisScale, AxisScale) {
     let finiteEdges = edges.filter(\.isFinite)
-    let x = finiteEdges.count >= 2 ? AxisScale.exact(finiteEdges.first!, finiteEdges.last!, target: target)
-                                   : AxisScale.exact(0, 1, target: target)
+    var x = AxisScale.exact(0, 1, target: target)
+    if finiteEdges.count >= 2, let lo = finiteEdges.min(), let hi = finiteEdges.max(), hi > lo {
+      let pad = (hi - lo) * 0.03  // keep the outer bars off the frame
+      x = AxisScale.exact(lo - pad, hi + pad, target: target)
+    }
     let top = binned.flatMap(\.counts).filter(\.isFinite).max() ?? 1
     let y = AxisScale.exact(0, top > 0 ? top * 1.05 : 1, target: target)
     return (x, y)
