@@ -39,7 +39,8 @@ let package = Package(
     .target(name: "Random", swiftSettings: numeric, linkerSettings: libm),
     .target(name: "Kernels", swiftSettings: numeric, linkerSettings: libm),
     .target(name: "Micrograd", dependencies: ["Random"], swiftSettings: numeric, linkerSettings: libm),
-    .target(name: "Tensor", dependencies: ["Kernels", "Random"], swiftSettings: numeric, linkerSettings: libm),
+    .target(name: "Tensor", dependencies: ["Kernels", "Random"], exclude: ["README.md"],
+            swiftSettings: numeric, linkerSettings: libm),
     .target(name: "NN", dependencies: ["Tensor", "Random"], swiftSettings: numeric, linkerSettings: libm),
     .target(name: "Datasets", dependencies: ["Random"], swiftSettings: numeric),
 

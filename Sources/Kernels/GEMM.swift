@@ -90,7 +90,7 @@ struct GEMMBlocking {
   var mr: Int
   /// Depth of one packed block: a B micro-panel is `kc × 32` floats (32 KB at 256), kept in L1.
   var kc: Int
-  /// Rows of A packed at once (`mc × kc` floats, kept in L2).
+  /// Rows of A swept per packed B block (`mc × kc` floats of A, kept in L2).
   var mc: Int
   /// Columns of B packed at once (`kc × nc` floats).
   var nc: Int
@@ -98,15 +98,8 @@ struct GEMMBlocking {
   /// Below this many flops per thread, an extra thread costs more than it saves.
   static let minimumFlopsPerThread: Double = 4_000_000
 
-  static var current: GEMMBlocking {
-    var blocking = GEMMBlocking(mr: 6, kc: 256, mc: 96, nc: 2048)
-    // TUNING (temporary): override from the environment.
-    if let s = getenv("GEMM_MR"), let v = Int(String(cString: s)) { blocking.mr = v }
-    if let s = getenv("GEMM_KC"), let v = Int(String(cString: s)) { blocking.kc = v }
-    if let s = getenv("GEMM_MC"), let v = Int(String(cString: s)) { blocking.mc = v }
-    if let s = getenv("GEMM_NC"), let v = Int(String(cString: s)) { blocking.nc = v }
-    return blocking
-  }
+  /// The blocking `sgemm` uses (measured on this machine, see Tools/Benchmarks).
+  static let current = GEMMBlocking(mr: 8, kc: 256, mc: 96, nc: 2048)
 }
 
 /// The arguments of one `sgemm` call, bundled so chunks running on other threads can share them.
@@ -149,19 +142,25 @@ func scaleMatrix(_ c: UnsafeMutablePointer<Float>, rows: Int, columns: Int, ld: 
 }
 
 /// Computes the block `rows × columns` of C on the calling thread, with its own packing buffers.
+///
+/// Loop order (outside in): column blocks of `nc`, k-blocks of `kc` (B block packed once),
+/// row blocks of `mc`, 32-column micro-panels of B (kept in L1), MR-row panels of A. A is never
+/// packed: the kernel reads it in place through strides (a broadcast load costs the same from any
+/// address, and skipping the copy pays off for the skinny products the lectures are full of).
 @inline(never)
 func sgemmBlocked(_ op: GEMMOperands, rows: Range<Int>, columns: Range<Int>, blocking: GEMMBlocking) {
   let mr = blocking.mr
   let k = op.k
   let kcMax = min(k, blocking.kc)
-  let mcMax = (min(rows.count, blocking.mc) + mr - 1) / mr * mr
   let ncMax = (min(columns.count, blocking.nc) + 31) / 32 * 32
-  let floats = mcMax * kcMax + kcMax * ncMax + mr * 32
+  let floats = kcMax * ncMax + mr * 32
+  // A in place: row r, step p at a[r·rowStride + p·stepStride].
+  let aRowStride = op.transA ? 1 : op.lda
+  let aStepStride = op.transA ? op.lda : 1
   withUnsafeTemporaryAllocation(byteCount: floats * 4, alignment: 64) { raw in
     let buffer = raw.baseAddress!.bindMemory(to: Float.self, capacity: floats)
     let packedB = buffer
-    let packedA = buffer + kcMax * ncMax
-    let scratch = packedA + mcMax * kcMax
+    let scratch = buffer + kcMax * ncMax
     var jc = columns.lowerBound
     while jc < columns.upperBound {
       let nc = min(blocking.nc, columns.upperBound - jc)
@@ -175,28 +174,25 @@ func sgemmBlocked(_ op: GEMMOperands, rows: Range<Int>, columns: Range<Int>, blo
         var ic = rows.lowerBound
         while ic < rows.upperBound {
           let mc = min(blocking.mc, rows.upperBound - ic)
-          packA(op.a, lda: op.lda, transposed: op.transA, rowStart: ic, rows: mc,
-                depthStart: pc, depth: kc, panelRows: mr, into: packedA)
           var jr = 0
           while jr < nc {
             let nr = min(32, nc - jr)
             let bPanel = UnsafePointer(packedB + jr * kc)
             let cColumn = op.c + (jc + jr)
             var ir = 0
-            if mr == 8 {
-              while ir < mc {
-                microKernel8x32(kc: kc, a: packedA + ir * kc, b: bPanel, c: cColumn + (ic + ir) * op.ldc,
-                                ldc: op.ldc, alpha: op.alpha, beta: beta, mr: min(8, mc - ir), nr: nr,
+            while ir < mc {
+              let aPanel = op.a + (pc * aStepStride + (ic + ir) * aRowStride)
+              let cTile = cColumn + (ic + ir) * op.ldc
+              if mr == 8 {
+                microKernel8x32(kc: kc, a: aPanel, aRowStride: aRowStride, aStepStride: aStepStride, b: bPanel,
+                                c: cTile, ldc: op.ldc, alpha: op.alpha, beta: beta, mr: min(8, mc - ir), nr: nr,
                                 scratch: scratch)
-                ir += 8
-              }
-            } else {
-              while ir < mc {
-                microKernel6x32(kc: kc, a: packedA + ir * kc, b: bPanel, c: cColumn + (ic + ir) * op.ldc,
-                                ldc: op.ldc, alpha: op.alpha, beta: beta, mr: min(6, mc - ir), nr: nr,
+              } else {
+                microKernel6x32(kc: kc, a: aPanel, aRowStride: aRowStride, aStepStride: aStepStride, b: bPanel,
+                                c: cTile, ldc: op.ldc, alpha: op.alpha, beta: beta, mr: min(6, mc - ir), nr: nr,
                                 scratch: scratch)
-                ir += 6
               }
+              ir += mr
             }
             jr += 32
           }

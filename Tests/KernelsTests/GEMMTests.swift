@@ -74,7 +74,7 @@ struct GEMMTests {
   @Test("alpha and beta: overwrite, accumulate, scale")
   func alphaBeta() {
     for (alpha, beta) in [(Float(1), Float(1)), (2.5, 0), (-0.5, 1), (1, -2), (0, 0.5), (0, 0), (3, 0.25)] {
-      for (m, n, k) in [(7, 13, 5), (33, 65, 300), (1, 1, 1)] {
+      for (m, n, k) in [(7, 13, 5), (33, 65, 300), (1, 1, 1), (9, 27, 40), (20, 50, 33)] {
         let problem = GEMMCase(transA: m == 7, transB: k == 300, m: m, n: n, k: k, alpha: alpha, beta: beta)
         #expect(problem.maxError() < 1e-6, "\(problem)")
       }
