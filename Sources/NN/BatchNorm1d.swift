@@ -69,11 +69,11 @@ public final class BatchNorm1d: Layer {
       return x * scale + (bias - runningMean * scale)
     }
     let dims = x.rank == 2 ? [0] : [0, 1]
-    let mean = x.mean(dims: dims, keepdim: true)
-    let unbiasedVar = x.variance(dims: dims, unbiased: true, keepdim: true)
-    let normVar = variance == .lecture ? unbiasedVar : x.variance(dims: dims, unbiased: false, keepdim: true)
-    let scale = weight / (normVar.view([c]) + eps).sqrt()
-    let out = x * scale + (bias - mean.view([c]) * scale)
+    let mean = x.mean(dims: dims)
+    let unbiasedVar = x.variance(dims: dims, unbiased: true)
+    let normVar = variance == .lecture ? unbiasedVar : x.variance(dims: dims, unbiased: false)
+    let scale = weight / (normVar + eps).sqrt()
+    let out = x * scale + (bias - mean * scale)
     updateRunning(mean: mean, variance: unbiasedVar)
     return out
   }
