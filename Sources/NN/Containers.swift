@@ -14,6 +14,8 @@ public final class Sequential: Layer, IndexLayer {
   public var recordsOutputs = false
   /// The outputs of the last forward pass, one per layer, when `recordsOutputs` is on.
   public private(set) var outputs: [Tensor] = []
+  /// Layers 1… cast once (the forward pass needs no dynamic casts).
+  private let rest: [any Layer]
 
   /// A sequence of layers; every layer but the first must map tensors to tensors (`Layer`).
   public init(_ layers: [any Module]) {
@@ -21,6 +23,7 @@ public final class Sequential: Layer, IndexLayer {
       precondition(l is any Layer, "Sequential: layer \(i) (\(type(of: l))) does not take a tensor input")
     }
     self.layers = layers
+    rest = layers.dropFirst().map { $0 as! any Layer }
   }
 
   /// Runs the layers on a float tensor (every layer must be a `Layer`).
@@ -29,7 +32,7 @@ public final class Sequential: Layer, IndexLayer {
     guard let f = first as? any Layer else {
       preconditionFailure("Sequential: layer 0 (\(type(of: first))) takes indices; call the model with an IntTensor")
     }
-    return run(from: 1, f(x))
+    return run(f(x))
   }
 
   /// Runs the layers on indices (the first layer must be an `IndexLayer`, e.g. `Embedding`).
@@ -37,15 +40,15 @@ public final class Sequential: Layer, IndexLayer {
     guard let first = layers.first as? any IndexLayer else {
       preconditionFailure("Sequential: layer 0 (\(layers.first.map { "\(type(of: $0))" } ?? "none")) does not take indices")
     }
-    return run(from: 1, first(indices))
+    return run(first(indices))
   }
 
-  private func run(from start: Int, _ firstOutput: Tensor) -> Tensor {
+  private func run(_ firstOutput: Tensor) -> Tensor {
     if recordsOutputs { outputs = [] }
     var x = firstOutput
     record(x)
-    for l in layers[start...] {
-      x = (l as! any Layer)(x)
+    for l in rest {
+      x = l(x)
       record(x)
     }
     return x
