@@ -9,10 +9,10 @@
 ///
 /// Implementation: cache-blocked (k in blocks of 256, rows in blocks of 96, columns in blocks of
 /// 2048), B packed into zero-padded 32-column panels, A read in place through strides, and an
-/// 8×32 register tile of `SIMD16<Float>` FMAs (see GEMMMicroKernels.swift and the DocC overview). Large products are split across
-/// `threads` threads by rows or by columns of C — never along k — so each element of C is
-/// computed by exactly one thread with the same operations, and the result is bit-identical for
-/// every thread count.
+/// 8×32 register tile of `SIMD16<Float>` FMAs (see GEMMMicroKernels.swift and the DocC
+/// overview). Products above 8 Mflop are split across `threads` threads by rows or by columns
+/// of C — never along k — so each element of C is computed by exactly one thread with the same
+/// operations, and the result is bit-identical for every thread count.
 public func sgemm(
   transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
   alpha: Float = 1,
@@ -39,8 +39,9 @@ public func sgemm(
     sgemmBlocked(operands, rows: 0..<m, columns: 0..<n, blocking: blocking)
     return
   }
-  // Split the longer side of C (the other operand, packed again by every chunk, is the smaller
-  // one) into contiguous runs of whole tiles, one run per thread.
+  // Split the longer side of C into contiguous runs of whole tiles, one run per thread. (Each
+  // chunk of a row split packs all of B, each chunk of a column split reads all of A: splitting
+  // the longer side duplicates the smaller operand.)
   let splitRows = rowTiles >= columnTiles
   let tiles = splitRows ? rowTiles : columnTiles
   let tileSize = splitRows ? blocking.mr : 32
