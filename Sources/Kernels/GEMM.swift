@@ -157,8 +157,7 @@ func sgemmBlocked(_ op: GEMMOperands, rows: Range<Int>, columns: Range<Int>, blo
   // A in place: row r, step p at a[r·rowStride + p·stepStride].
   let aRowStride = op.transA ? 1 : op.lda
   let aStepStride = op.transA ? op.lda : 1
-  withUnsafeTemporaryAllocation(byteCount: floats * 4, alignment: 64) { raw in
-    let buffer = raw.baseAddress!.bindMemory(to: Float.self, capacity: floats)
+  withScratchFloats(floats) { buffer in
     let packedB = buffer
     let scratch = buffer + kcMax * ncMax
     var jc = columns.lowerBound
@@ -196,5 +195,22 @@ func sgemmBlocked(_ op: GEMMOperands, rows: Range<Int>, columns: Range<Int>, blo
       }
       jc += nc
     }
+  }
+}
+
+/// Runs `body` with `count` uninitialised, 64-byte-aligned floats private to this call: on the
+/// stack up to 64 KB (small products pay no allocation), on the heap above (Dispatch worker
+/// threads have small stacks).
+@inline(__always)
+func withScratchFloats(_ count: Int, _ body: (UnsafeMutablePointer<Float>) -> Void) {
+  let bytes = count * MemoryLayout<Float>.stride
+  if bytes <= 65_536 {
+    withUnsafeTemporaryAllocation(byteCount: bytes, alignment: 64) { raw in
+      body(raw.baseAddress!.bindMemory(to: Float.self, capacity: count))
+    }
+  } else {
+    let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+    defer { raw.deallocate() }
+    body(raw.bindMemory(to: Float.self, capacity: count))
   }
 }
