@@ -5,7 +5,8 @@
 /// `transA`); `b` holds `op(B)` of shape `k×n` (stored `k×n`, or `n×k` when `transB`). The
 /// transposed variants let backward passes compute `dA = dC·Bᵀ` and `dB = Aᵀ·dC` without
 /// materialising a transpose. With `beta == 0`, `C` is overwritten (it may hold garbage);
-/// with `beta == 1` the product is added to `C` (gradient accumulation).
+/// with `beta == 1` the product is added to `C` (gradient accumulation). `C` must not overlap
+/// `A` or `B`.
 ///
 /// Implementation: cache-blocked (k in blocks of 256, rows in blocks of 96, columns in blocks of
 /// 2048), B packed into zero-padded 32-column panels, A read in place through strides, and an
