@@ -26,11 +26,10 @@ public struct Tape: Sendable {
     case leaf, add, mul, addConstant, mulConstant, pow, exp, log, tanh, relu
   }
 
-  /// One node: its value, its gradient, the op, up to two operand indices and a constant
-  /// (the exponent of `pow`, the number of `addConstant`/`mulConstant`).
+  /// One node: its value, the op, up to two operand indices and a constant (the exponent of
+  /// `pow`, the number of `addConstant`/`mulConstant`). 32 bytes.
   struct Node {
     var data: Double
-    var grad: Double
     var constant: Double
     var lhs: Int32
     var rhs: Int32
@@ -38,6 +37,9 @@ public struct Tape: Sendable {
   }
 
   var nodes: [Node] = []
+  /// Gradients, kept apart from the nodes: only `backward` writes them (the forward pass never
+  /// touches this array), and zeroing them is one contiguous fill.
+  var grads: [Double] = []
 
   /// An empty tape with room for `capacity` nodes before it reallocates.
   public init(capacity: Int = 0) { nodes.reserveCapacity(capacity) }
@@ -48,14 +50,18 @@ public struct Tape: Sendable {
   /// The value held by `v`.
   public func data(_ v: Var) -> Double { nodes[Int(v.index)].data }
   /// ∂(root)/∂v after the last `backward(from:)`.
-  public func grad(_ v: Var) -> Double { nodes[Int(v.index)].grad }
+  public func grad(_ v: Var) -> Double {
+    let i = Int(v.index)
+    precondition(i < nodes.count, "Tape.grad: node \(i) not on a tape of \(nodes.count)")
+    return i < grads.count ? grads[i] : 0
+  }
   /// Overwrites the value of `v` (for leaves: inputs and parameters).
   public mutating func setData(_ v: Var, _ x: Double) { nodes[Int(v.index)].data = x }
 
   @inline(__always)
   mutating func record(_ data: Double, _ op: Op, _ lhs: Int32 = -1, _ rhs: Int32 = -1, _ constant: Double = 0) -> Var {
     let index = Int32(truncatingIfNeeded: nodes.count)
-    nodes.append(Node(data: data, grad: 0, constant: constant, lhs: lhs, rhs: rhs, op: op))
+    nodes.append(Node(data: data, constant: constant, lhs: lhs, rhs: rhs, op: op))
     return Var(index: index)
   }
 
@@ -101,56 +107,61 @@ public struct Tape: Sendable {
     nodes.removeSubrange(count...)
   }
 
-  /// Backpropagation from `root`: zeroes every gradient up to `root`, sets ∂root/∂root = 1, then
+  /// Backpropagation from `root`: zeroes every gradient, sets ∂root/∂root = 1, then
   /// walks the nodes from `root` down to 0 once, each passing its grad to its operands. (Unlike
   /// `Value.backward`, running it twice gives the same gradients: it starts from zero.)
   public mutating func backward(from root: Var) {
     let r = Int(root.index)
     precondition(r >= 0 && r < nodes.count, "Tape.backward: node \(r) not on a tape of \(nodes.count)")
-    nodes.withUnsafeMutableBufferPointer { buffer in
-      let n = buffer.baseAddress!
-      for i in 0...r { n[i].grad = 0 }
-      n[r].grad = 1
-      var i = r
-      while i >= 0 {
-        let node = n[i]
-        let g = node.grad
-        let l = Int(node.lhs), rr = Int(node.rhs)
-        switch node.op {
-        case .leaf:
-          break
-        case .add:
-          n[l].grad += g
-          n[rr].grad += g
-        case .mul:
-          n[l].grad += n[rr].data * g
-          n[rr].grad += n[l].data * g
-        case .addConstant:
-          n[l].grad += g
-        case .mulConstant:
-          n[l].grad += node.constant * g
-        case .pow:
-          let k = node.constant
-          n[l].grad += (k * Foundation.pow(n[l].data, k - 1)) * g
-        case .exp:
-          n[l].grad += node.data * g
-        case .log:
-          n[l].grad += g / n[l].data
-        case .tanh:
-          n[l].grad += (1 - node.data * node.data) * g
-        case .relu:
-          n[l].grad += (node.data > 0 ? 1 : 0) * g
+    if grads.count < nodes.count { grads.append(contentsOf: repeatElement(0, count: nodes.count - grads.count)) }
+    nodes.withUnsafeBufferPointer { nodeBuffer in
+      grads.withUnsafeMutableBufferPointer { gradBuffer in
+        let n = nodeBuffer.baseAddress!, g = gradBuffer.baseAddress!
+        g.update(repeating: 0, count: nodeBuffer.count)
+        g[r] = 1
+        var i = r
+        while i >= 0 {
+          let node = n[i]
+          let out = g[i]
+          let l = Int(node.lhs), rr = Int(node.rhs)
+          switch node.op {
+          case .leaf:
+            break
+          case .add:
+            g[l] += out
+            g[rr] += out
+          case .mul:
+            g[l] += n[rr].data * out
+            g[rr] += n[l].data * out
+          case .addConstant:
+            g[l] += out
+          case .mulConstant:
+            g[l] += node.constant * out
+          case .pow:
+            let k = node.constant
+            g[l] += (k * Foundation.pow(n[l].data, k - 1)) * out
+          case .exp:
+            g[l] += node.data * out
+          case .log:
+            g[l] += out / n[l].data
+          case .tanh:
+            g[l] += (1 - node.data * node.data) * out
+          case .relu:
+            g[l] += (node.data > 0 ? 1 : 0) * out
+          }
+          i -= 1
         }
-        i -= 1
       }
     }
   }
 
   /// Gradient descent on the first `count` nodes (the parameters): `data -= learningRate * grad`.
   public mutating func descend(firstNodes count: Int, learningRate: Double) {
-    precondition(count <= nodes.count, "Tape.descend: \(count) parameters on a tape of \(nodes.count)")
-    nodes.withUnsafeMutableBufferPointer { n in
-      for i in 0..<count { n[i].data -= learningRate * n[i].grad }
+    precondition(count <= grads.count, "Tape.descend: \(count) parameters but gradients for \(grads.count) nodes; run backward first")
+    grads.withUnsafeBufferPointer { g in
+      nodes.withUnsafeMutableBufferPointer { n in
+        for i in 0..<count { n[i].data -= learningRate * g[i] }
+      }
     }
   }
 }
