@@ -41,12 +41,12 @@ let package = Package(
     .target(name: "Micrograd", dependencies: ["Random"], swiftSettings: numeric, linkerSettings: libm),
     .target(name: "Tensor", dependencies: ["Kernels", "Random"], swiftSettings: numeric, linkerSettings: libm),
     .target(name: "NN", dependencies: ["Tensor", "Random"], swiftSettings: numeric, linkerSettings: libm),
-    .target(name: "Datasets", swiftSettings: numeric),
+    .target(name: "Datasets", dependencies: ["Random"], swiftSettings: numeric),
 
     // MARK: - Workbook runtime (cells, reports, quizzes)
     .target(name: "Report"),
     .target(name: "Quiz"),
-    .target(name: "Notebook", dependencies: ["Report", "Quiz", "Kernels"]),
+    .target(name: "Notebook", dependencies: ["Report", "Quiz", "Kernels", "Datasets", "Curriculum"]),
     .target(name: "Curriculum", dependencies: ["Quiz"]),
     .target(name: "ZeroToHero", dependencies: [
       "Random", "Kernels", "Micrograd", "Tensor", "NN", "Datasets", "Report", "Quiz", "Notebook", "Curriculum",
@@ -67,7 +67,7 @@ let package = Package(
     .testTarget(name: "NNTests", dependencies: ["NN", "TestSupport"]),
     .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
     .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Quiz", "Curriculum", "Datasets", "TestSupport"]),
-    .testTarget(name: "LectureTests", dependencies: ["TestSupport"]),
+    .testTarget(name: "LectureTests", dependencies: ["ZeroToHero", "TestSupport"]),
   ] + lectures.map {
     .executableTarget(name: $0, dependencies: ["ZeroToHero"], path: "Lectures/\($0)", swiftSettings: numeric)
   }

@@ -1,0 +1,144 @@
+import Foundation
+
+/// Writes to the terminal, with ANSI colour only when allowed (a TTY, no `NO_COLOR`, no `--no-color`).
+public struct Console: Sendable {
+  /// Whether escape codes are emitted.
+  public let color: Bool
+
+  /// Creates a console; `color` false means plain text.
+  public init(color: Bool) { self.color = color }
+
+  /// Text styles the workbook uses.
+  public enum Style: String, Sendable {
+    case heading = "1;36"
+    case bold = "1"
+    case dim = "2"
+    case think = "33"
+    case good = "32"
+    case bad = "31"
+    case result = "1;32"
+  }
+
+  /// `text` wrapped in the style's escape codes (or unchanged without colour).
+  public func styled(_ text: String, _ style: Style) -> String {
+    color ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
+  }
+
+  /// Writes to standard output.
+  public func out(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+  }
+
+  /// Writes to standard error.
+  public func err(_ text: String) {
+    FileHandle.standardError.write(Data(text.utf8))
+  }
+
+  /// True when file descriptor `fd` is a terminal.
+  public static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+}
+
+/// Plain-text layout helpers shared by the terminal and the study page.
+public enum TextLayout {
+  /// Display width of a string in a monospaced terminal (one column per character; good
+  /// enough for the Latin, Greek and box-drawing text the workbook prints).
+  public static func width(_ s: String) -> Int { s.count }
+
+  /// Pads `s` on the right (or left, for numbers) to `width` columns.
+  public static func pad(_ s: String, _ width: Int, right: Bool = false) -> String {
+    let gap = max(0, width - self.width(s))
+    let spaces = String(repeating: " ", count: gap)
+    return right ? spaces + s : s + spaces
+  }
+
+  /// True when a cell looks numeric (right-aligned in tables).
+  public static func looksNumeric(_ s: String) -> Bool {
+    let t = s.trimmingCharacters(in: .whitespaces)
+    guard let first = t.first else { return false }
+    return first.isNumber || ((first == "-" || first == "+" || first == "−" || first == ".") && t.dropFirst().first?.isNumber == true)
+  }
+
+  /// An aligned text table: header, a rule, then the rows; numeric columns right-aligned.
+  public static func table(_ headers: [String], _ rows: [[String]]) -> String {
+    let columns = max(headers.count, rows.map(\.count).max() ?? 0)
+    var widths = [Int](repeating: 0, count: columns)
+    var numeric = [Bool](repeating: true, count: columns)
+    for (i, h) in headers.enumerated() { widths[i] = max(widths[i], width(h)) }
+    for row in rows {
+      for (i, cell) in row.enumerated() {
+        widths[i] = max(widths[i], width(cell))
+        if !cell.isEmpty && !looksNumeric(cell) { numeric[i] = false }
+      }
+    }
+    func line(_ cells: [String]) -> String {
+      (0..<columns).map { i in pad(i < cells.count ? cells[i] : "", widths[i], right: numeric[i]) }
+        .joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+    }
+    var out = [String]()
+    if !headers.isEmpty {
+      out.append(line(headers))
+      out.append(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "))
+    }
+    out += rows.map(line)
+    return out.joined(separator: "\n")
+  }
+
+  /// Re-wraps Markdown-ish prose to `width` columns for the terminal: paragraphs are joined and
+  /// wrapped; list items, tables, quotes, code and indented lines keep their line breaks.
+  public static func wrapProse(_ text: String, width: Int = 88, indent: String = "") -> String {
+    var out: [String] = []
+    var paragraph: [String] = []
+    var inCode = false
+    func flush() {
+      guard !paragraph.isEmpty else { return }
+      out += wrap(paragraph.joined(separator: " "), width: width, indent: indent)
+      paragraph.removeAll()
+    }
+    for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      let line = String(raw)
+      let trimmed = line.trimmingCharacters(in: .whitespaces)
+      if trimmed.hasPrefix("```") { flush(); inCode.toggle(); out.append(indent + line); continue }
+      if inCode { out.append(indent + line); continue }
+      if trimmed.isEmpty { flush(); out.append(""); continue }
+      let structural = trimmed.hasPrefix("- ") || trimmed.hasPrefix("* ") || trimmed.hasPrefix("|")
+        || trimmed.hasPrefix(">") || trimmed.hasPrefix("#") || line.hasPrefix("    ")
+        || (trimmed.first?.isNumber == true && trimmed.contains(". ") && trimmed.prefix(4).contains("."))
+      if structural {
+        flush()
+        let hanging = indent + String(repeating: " ", count: trimmed.hasPrefix("- ") || trimmed.hasPrefix("* ") ? 2 : 0)
+        let wrapped = wrap(trimmed, width: width, indent: indent)
+        out.append(wrapped[0])
+        out += wrapped.dropFirst().map { hanging + $0.dropFirst(indent.count) }
+      } else {
+        paragraph.append(trimmed)
+      }
+    }
+    flush()
+    while out.last == "" { out.removeLast() }
+    while out.first == "" { out.removeFirst() }
+    return out.joined(separator: "\n")
+  }
+
+  /// Greedy word wrap of one paragraph.
+  static func wrap(_ text: String, width: Int, indent: String) -> [String] {
+    var lines: [String] = []
+    var current = ""
+    for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+      if current.isEmpty {
+        current = String(word)
+      } else if self.width(current) + 1 + word.count + indent.count <= width {
+        current += " " + word
+      } else {
+        lines.append(indent + current)
+        current = String(word)
+      }
+    }
+    if !current.isEmpty || lines.isEmpty { lines.append(indent + current) }
+    return lines
+  }
+
+  /// Strips the Markdown emphasis the terminal cannot show (`**bold**`, `` `code` `` stays).
+  public static func terminalProse(_ markdown: String) -> String {
+    markdown.replacingOccurrences(of: "**", with: "")
+  }
+}

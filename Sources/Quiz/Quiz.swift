@@ -1,1 +1,0 @@
-// Quiz module: under construction.

@@ -1,0 +1,134 @@
+// Normal draws, following PyTorch's `normal_kernel` for CPU float32 tensors
+// (`aten/src/ATen/native/cpu/DistributionTemplates.h`, `normal_fill` / `normal_fill_16_AVX2`).
+//
+// PyTorch chooses between two algorithms by tensor size:
+// - fewer than 16 elements: one double-precision Box–Muller draw per element
+//   (`at::normal_distribution<double>` in `aten/src/ATen/core/DistributionsHelper.h`), which
+//   produces values in pairs and keeps the second one in the generator for the next draw —
+//   even across calls, until the generator is reseeded;
+// - 16 or more contiguous elements: fill the whole tensor with float32 uniforms first, then
+//   transform it in blocks of 16 (element j pairs with j + 8) with float32 log/sincos
+//   polynomials; a length that is not a multiple of 16 redraws and retransforms the last 16.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension TorchGenerator {
+  /// One standard normal from double Box–Muller, using and refilling the cached second value.
+  public mutating func nextNormalDouble() -> Double {
+    if let cached = cachedNormal {
+      cachedNormal = nil
+      return cached
+    }
+    let u1 = nextUnitDouble()
+    let u2 = nextUnitDouble()
+    // log1p(−u2) = log(1 − u2) without cancellation; 1 − u2 is never 0.
+    let radius = (-2.0 * log1p(-u2)).squareRoot()
+    let theta = 2.0 * Double.pi * u1
+    cachedNormal = radius * sin(theta)
+    return radius * cos(theta)
+  }
+
+  /// Fills `out` like `tensor.normal_(mean, std)` (and `torch.randn` for 0, 1) on a contiguous
+  /// float32 tensor of `out.count` elements, choosing PyTorch's algorithm by size.
+  public mutating func fillNormal(_ out: UnsafeMutableBufferPointer<Float>, mean: Float = 0, std: Float = 1) {
+    fillNormal(out, mean: Double(mean), std: Double(std))
+  }
+
+  /// `fillNormal` with the mean and standard deviation in double precision, as PyTorch receives
+  /// them from Python (the < 16 path scales in double; the vectorised path rounds them to float).
+  public mutating func fillNormal(_ out: UnsafeMutableBufferPointer<Float>, mean: Double, std: Double) {
+    guard let base = out.baseAddress else { return }
+    let count = out.count
+    if count < 16 {
+      for i in 0..<count { base[i] = Float(nextNormalDouble() * std + mean) }
+      return
+    }
+    let mean32 = Float(mean), std32 = Float(std)
+    fillUnit(base, count: count)
+    NormalTransform.blocks(base, blockCount: count / 16, mean: mean32, std: std32)
+    if count % 16 != 0 {
+      let last = base + (count - 16)
+      fillUnit(last, count: 16)
+      NormalTransform.blocks(last, blockCount: 1, mean: mean32, std: std32)
+    }
+  }
+
+  /// `torch.randn(count) * std + mean` as PyTorch computes it (`torch.empty(count).normal_(mean, std)`).
+  public mutating func normal(_ count: Int, mean: Float = 0, std: Float = 1) -> [Float] {
+    normal(count, mean: Double(mean), std: Double(std))
+  }
+
+  /// `normal` with the mean and standard deviation in double precision, as PyTorch receives them.
+  public mutating func normal(_ count: Int, mean: Double, std: Double) -> [Float] {
+    precondition(count >= 0, "normal: negative count \(count)")
+    return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+      fillNormal(buffer, mean: mean, std: std)
+      initialized = count
+    }
+  }
+}
+
+/// The Box–Muller transform of the vectorised path on blocks of 16 float32 uniforms.
+public enum NormalTransform {
+  /// Scalar reference: one block of 16 uniforms at `block` becomes 16 normals. Lane j < 8 gives
+  /// u1 = 1 − block[j] (never 0) and block[j + 8] gives u2; r = √(−2 ln u1), θ = 2π u2,
+  /// block[j] = r cos θ · std + mean and block[j + 8] = r sin θ · std + mean.
+  public static func referenceBlock(_ block: UnsafeMutablePointer<Float>, mean: Float, std: Float) {
+    for j in 0..<8 {
+      let u1 = 1 - block[j]
+      let u2 = block[j + 8]
+      let radius = (-2 * CephesMath.log(u1)).squareRoot()
+      let theta = CephesConstants.twoPi * u2
+      let (sine, cosine) = CephesMath.sincos(theta)
+      block[j] = mean.addingProduct(radius * cosine, std)
+      block[j + 8] = mean.addingProduct(radius * sine, std)
+    }
+  }
+
+  /// Transforms `blockCount` consecutive blocks of 16 starting at `base`, two blocks per
+  /// `SIMD16<Float>` step: the u1 halves of both blocks go in one vector, the u2 halves in another.
+  @inlinable
+  public static func blocks(_ base: UnsafeMutablePointer<Float>, blockCount: Int, mean: Float, std: Float) {
+    var b = 0
+    while b + 2 <= blockCount {
+      pair(base + 16 * b, mean: mean, std: std)
+      b += 2
+    }
+    if b < blockCount {
+      // A single block: run it through the pair kernel with a harmless second block.
+      var scratch = [Float](repeating: 0.5, count: 32)
+      scratch.withUnsafeMutableBufferPointer { s in
+        let p = s.baseAddress!
+        (p).update(from: base + 16 * b, count: 16)
+        pair(p, mean: mean, std: std)
+        (base + 16 * b).update(from: p, count: 16)
+      }
+    }
+  }
+
+  /// Two consecutive blocks (32 floats) at `p`.
+  @inlinable @inline(__always)
+  static func pair(_ p: UnsafeMutablePointer<Float>, mean: Float, std: Float) {
+    let raw = UnsafeMutableRawPointer(p)
+    let a1 = raw.loadUnaligned(as: SIMD8<Float>.self)
+    let a2 = raw.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+    let b1 = raw.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
+    let b2 = raw.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self)
+    let u1 = 1 - SIMD16<Float>(lowHalf: a1, highHalf: b1)
+    let u2 = SIMD16<Float>(lowHalf: a2, highHalf: b2)
+    let radius = (-2 * CephesSIMD.log(u1)).squareRoot()
+    let theta = CephesConstants.twoPi * u2
+    let (sine, cosine) = CephesSIMD.sincos(theta)
+    let meanV = SIMD16<Float>(repeating: mean)
+    let first = meanV.addingProduct(radius * cosine, std)
+    let second = meanV.addingProduct(radius * sine, std)
+    raw.storeBytes(of: first.lowHalf, as: SIMD8<Float>.self)
+    raw.storeBytes(of: second.lowHalf, toByteOffset: 32, as: SIMD8<Float>.self)
+    raw.storeBytes(of: first.highHalf, toByteOffset: 64, as: SIMD8<Float>.self)
+    raw.storeBytes(of: second.highHalf, toByteOffset: 96, as: SIMD8<Float>.self)
+  }
+}
