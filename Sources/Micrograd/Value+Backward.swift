@@ -19,27 +19,27 @@ extension Value {
       case .overwrite: child.grad = share
       }
     }
+    guard let a = lhs else { return }
     switch op {
     case .leaf:
       return
     case .add:
-      give(children[0], grad)
-      give(children[1], grad)
+      give(a, grad)
+      give(rhs!, grad)
     case .mul:
-      let a = children[0], b = children[1]
+      let b = rhs!
       give(a, b.data * grad)
       give(b, a.data * grad)
     case .pow(let k):
-      let a = children[0]
       give(a, (k * Foundation.pow(a.data, k - 1)) * grad)
     case .exp:
-      give(children[0], data * grad)
+      give(a, data * grad)
     case .log:
-      give(children[0], grad / children[0].data)
+      give(a, grad / a.data)
     case .tanh:
-      give(children[0], (1 - data * data) * grad)
+      give(a, (1 - data * data) * grad)
     case .relu:
-      give(children[0], (data > 0 ? 1 : 0) * grad)
+      give(a, (data > 0 ? 1 : 0) * grad)
     }
   }
 
@@ -49,15 +49,13 @@ extension Value {
   public func topologicalOrder() -> [Value] {
     var order: [Value] = []
     var visited: Set<ObjectIdentifier> = [ObjectIdentifier(self)]
-    // Each stack entry: a node and the index of the next child to visit.
+    // Each stack entry: a node and which operand to visit next (0 = lhs, 1 = rhs, 2 = done).
     var stack: [(node: Value, next: Int)] = [(self, 0)]
-    while !stack.isEmpty {
-      let top = stack.count - 1
-      let (node, next) = stack[top]
-      if next < node.children.count {
-        stack[top].next = next + 1
-        let child = node.children[next]
-        if visited.insert(ObjectIdentifier(child)).inserted {
+    while let (node, next) = stack.last {
+      let child = next == 0 ? node.lhs : next == 1 ? node.rhs : nil
+      if next < 2 {
+        stack[stack.count - 1].next = next + 1
+        if let child, visited.insert(ObjectIdentifier(child)).inserted {
           stack.append((child, 0))
         }
       } else {

@@ -7,37 +7,37 @@ import Foundation
 extension Value {
   /// `a + b`.
   public static func + (lhs: Value, rhs: Value) -> Value {
-    Value(lhs.data + rhs.data, children: [lhs, rhs], op: .add)
+    Value(lhs.data + rhs.data, lhs, rhs, op: .add)
   }
 
   /// `a * b`.
   public static func * (lhs: Value, rhs: Value) -> Value {
-    Value(lhs.data * rhs.data, children: [lhs, rhs], op: .mul)
+    Value(lhs.data * rhs.data, lhs, rhs, op: .mul)
   }
 
   /// `a ** k` for a plain-number exponent (micrograd's `__pow__` accepts only int/float powers).
   public func pow(_ exponent: Double) -> Value {
-    Value(Foundation.pow(data, exponent), children: [self], op: .pow(exponent))
+    Value(Foundation.pow(data, exponent), self, op: .pow(exponent))
   }
 
   /// `e^a`.
   public func exp() -> Value {
-    Value(Foundation.exp(data), children: [self], op: .exp)
+    Value(Foundation.exp(data), self, op: .exp)
   }
 
   /// Natural logarithm `ln a` (a > 0).
   public func log() -> Value {
-    Value(Foundation.log(data), children: [self], op: .log)
+    Value(Foundation.log(data), self, op: .log)
   }
 
   /// `tanh a`, the squashing non-linearity of the lecture's neuron.
   public func tanh() -> Value {
-    Value(lectureTanh(data), children: [self], op: .tanh)
+    Value(lectureTanh(data), self, op: .tanh)
   }
 
   /// `max(0, a)`, the non-linearity of the micrograd repo's hidden layers.
   public func relu() -> Value {
-    Value(data < 0 ? 0 : data, children: [self], op: .relu)
+    Value(data < 0 ? 0 : data, self, op: .relu)
   }
 
   // MARK: Mixing with plain numbers (Python's `other = Value(other)`, `__radd__`, `__rmul__`, …)

@@ -15,8 +15,10 @@ public final class Value: CustomStringConvertible {
   public var data: Double
   /// ∂(output)/∂(this node), accumulated by `backward()`; 0 until then.
   public var grad: Double = 0
-  /// The nodes this one was computed from, in operand order (`a + a` lists `a` twice).
-  public private(set) var children: [Value]
+  /// The first operand (nil for a leaf).
+  public private(set) var lhs: Value?
+  /// The second operand (nil for a leaf and for one-operand ops like `tanh`).
+  public private(set) var rhs: Value?
   /// The operation that produced this node (`.leaf` for inputs and parameters).
   public let op: Op
   /// A name for printing graphs (`"a"`, `"x1*w1"`); empty by default.
@@ -25,17 +27,27 @@ public final class Value: CustomStringConvertible {
   /// A leaf: an input, a weight, or a constant.
   public init(_ data: Double, label: String = "") {
     self.data = data
-    self.children = []
     self.op = .leaf
     self.label = label
   }
 
-  /// An interior node made by an operation on `children`.
-  init(_ data: Double, children: [Value], op: Op) {
+  /// An interior node made by an operation on one or two operands.
+  init(_ data: Double, _ lhs: Value, _ rhs: Value? = nil, op: Op) {
     self.data = data
-    self.children = children
+    self.lhs = lhs
+    self.rhs = rhs
     self.op = op
     self.label = ""
+  }
+
+  /// The nodes this one was computed from, in operand order (`a + a` lists `a` twice):
+  /// micrograd's `_prev`. (Stored as two fields rather than an array: one allocation per node.)
+  public var children: [Value] {
+    switch (lhs, rhs) {
+    case let (l?, r?): return [l, r]
+    case let (l?, nil): return [l]
+    default: return []
+    }
   }
 
   /// `Value(data=-8.0)`, as the lecture's `__repr__` prints it.
@@ -44,15 +56,20 @@ public final class Value: CustomStringConvertible {
   /// Frees a long chain without recursion: Swift would otherwise release child after child through
   /// nested `deinit` calls, and a graph a few hundred thousand nodes deep would overflow the stack.
   deinit {
-    guard !children.isEmpty else { return }
-    var pending = children
-    children = []
+    guard lhs != nil else { return }
+    var pending: [Value] = []
+    if let l = lhs { pending.append(l) }
+    if let r = rhs { pending.append(r) }
+    lhs = nil
+    rhs = nil
     while var node = pending.popLast() {
-      // Only a node nobody else holds is about to die: detach its children so its own deinit is
+      // Only a node nobody else holds is about to die: detach its operands so its own deinit is
       // trivial, and free them here in the loop instead.
       if isKnownUniquelyReferenced(&node) {
-        pending.append(contentsOf: node.children)
-        node.children = []
+        if let l = node.lhs { pending.append(l) }
+        if let r = node.rhs { pending.append(r) }
+        node.lhs = nil
+        node.rhs = nil
       }
     }
   }
