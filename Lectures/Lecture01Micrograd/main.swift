@@ -331,6 +331,47 @@ nb.cell("More operations, and tanh rebuilt from exp and ÷", """
   c.mermaid(broken.mermaid(), terminalText: "(the full graph of the broken-up neuron is on the study page)")
 }
 
+nb.cell("The same neuron in the tensor engine", """
+  Real libraries work on *tensors*, n-dimensional arrays of numbers, not on single scalars, so that
+  one operation does a lot of arithmetic at once. The workbook's `Tensor` module (the engine of the
+  later lectures, our stand-in for PyTorch) computes the same neuron with 1-element tensors, and its
+  autograd gives the same gradients: each tensor op, too, knows its local derivative.
+
+  One detail explains a puzzle in the notebook. Its PyTorch check printed o = 0.7071066904050358,
+  not 0.7071067811865476. The reason: `torch.Tensor([6.8813735870195432])` stores the bias in
+  float32 *before* `.double()` converts it, and float32 keeps only about 7 significant digits. Our
+  tensors are float32 too. Round the bias to float32 and our scalar engine prints the notebook's
+  PyTorch numbers exactly.
+  """) { c in
+  let x1 = Tensor([2.0]).requiringGrad(), x2 = Tensor([0.0]).requiringGrad()
+  let w1 = Tensor([-3.0]).requiringGrad(), w2 = Tensor([1.0]).requiringGrad()
+  let b = Tensor([Float(6.8813735870195432)]).requiringGrad()
+  let n = x1 * w1 + x2 * w2 + b
+  let o = n.tanh()
+  o.backward()
+  c.print("Tensor engine (float32): o =", o.item())
+  let tensorGrads = [x2, w2, x1, w1].map { $0.grad!.item() }
+
+  // The scalar engine with the bias rounded to float32, as `torch.Tensor([...]).double()` does.
+  let roundedBias = Double(Float(6.8813735870195432))
+  let vx1 = Value(2.0), vx2 = Value(0.0), vw1 = Value(-3.0), vw2 = Value(1.0), vb = Value(roundedBias)
+  let vo = (vx1 * vw1 + vx2 * vw2 + vb).tanh()
+  vo.backward()
+  c.print("bias as float32:", roundedBias)
+  c.print("Value engine, float32 bias: o =", vo.data)
+  let (exact, _, exactLeaves) = makeNeuron()  // leaves: x1, w1, x2, w2, b
+  exact.backward()
+  c.table(["leaf", "Tensor (float32)", "Value, float32 bias", "Value, exact bias"], [
+    ["x2", "\(tensorGrads[0])", "\(vx2.grad)", "\(exactLeaves[2].grad)"],
+    ["w2", "\(tensorGrads[1])", "\(vw2.grad)", "\(exactLeaves[3].grad)"],
+    ["x1", "\(tensorGrads[2])", "\(vx1.grad)", "\(exactLeaves[0].grad)"],
+    ["w1", "\(tensorGrads[3])", "\(vw1.grad)", "\(exactLeaves[1].grad)"],
+  ])
+  let worst = zip(tensorGrads, [vx2.grad, vw2.grad, vx1.grad, vw1.grad]).map { abs(Double($0) - $1) }.max()!
+  c.print("largest |Tensor − Value| gradient difference:", worst, "(float32 has about 7 significant digits)")
+  c.result("o with a float32 bias (the notebook's PyTorch value)", "\(vo.data)")
+}
+
 // MARK: - Part 4: a neural-network library
 
 var rng = PythonRandom(seed: Int(nb.seed))

@@ -22,6 +22,9 @@ import TestSupport
     #expect(out.contains("o = tanh(n) = 0.7071067811865476"))
     #expect(out.contains("│   │   ├── x1  data 2.0000  grad -1.5000"))
     #expect(out.contains("b = a + a with grad += … (correct): a.grad = 2.0"))
+    // The notebook's PyTorch check, explained by a float32 bias.
+    #expect(out.contains("Value engine, float32 bias: o = 0.7071066904050358"))
+    #expect(out.contains("-1.5000003851533106"))
     #expect(out.contains("a.grad, b.grad (f = (a·b)·(a + b)): -3.0, -8.0"))
     // micrograd's README expression, sanity check and seeded neuron.
     #expect(out.contains("g: 24.7041"))
