@@ -40,6 +40,8 @@ public struct Tape: Sendable {
   /// Gradients, kept apart from the nodes: only `backward` writes them (the forward pass never
   /// touches this array), and zeroing them is one contiguous fill.
   var grads: [Double] = []
+  /// Scratch space for `recordLayer` (reused, so recording a neuron allocates nothing).
+  var staging: [Node] = []
 
   /// An empty tape with room for `capacity` nodes before it reallocates.
   public init(capacity: Int = 0) { nodes.reserveCapacity(capacity) }
@@ -162,6 +164,82 @@ public struct Tape: Sendable {
       nodes.withUnsafeMutableBufferPointer { n in
         for i in 0..<count { n[i].data -= learningRate * g[i] }
       }
+    }
+  }
+}
+
+extension Tape {
+  /// Where a neuron's inputs come from: earlier nodes, or plain numbers (the data of an example).
+  enum NeuronInputs {
+    case nodes(UnsafeBufferPointer<Var>)
+    case constants(UnsafeBufferPointer<Double>)
+  }
+
+  /// Records a layer of `fanOut` neurons, each `activation(b + w₀·x₀ + w₁·x₁ + …)`, as exactly the
+  /// nodes the one-op-at-a-time calls would make (per neuron: mul, add, mul, add, …, then the
+  /// activation), with the same arithmetic, but written into a reused staging buffer and appended
+  /// in one copy: one capacity check per layer instead of one per node. Neuron `k`'s weights are
+  /// the nodes `firstParameter + k·(fanIn + 1) ..< … + fanIn`, its bias the node right after them
+  /// (`MLP.parameters()` order). Appends each neuron's output node to `outputs`.
+  mutating func recordLayer(firstParameter: Int, fanOut: Int, inputs: NeuronInputs, activation: Activation,
+                            outputs: inout [Var]) {
+    let fanIn: Int
+    switch inputs {
+    case .nodes(let x): fanIn = x.count
+    case .constants(let x): fanIn = x.count
+    }
+    let perNeuron = 2 * fanIn + (activation == .linear ? 0 : 1)
+    let count = perNeuron * fanOut
+    let start = nodes.count
+    precondition(firstParameter + fanOut * (fanIn + 1) <= start,
+                 "Tape.recordLayer: parameters \(firstParameter)..<\(firstParameter + fanOut * (fanIn + 1)) not on a tape of \(start)")
+    if staging.count < count {
+      staging = Array(repeating: Node(data: 0, constant: 0, lhs: -1, rhs: -1, op: .leaf), count: count)
+    }
+    staging.withUnsafeMutableBufferPointer { stage in
+      nodes.withUnsafeBufferPointer { tape in
+        let n = tape.baseAddress!
+        let out = stage.baseAddress!
+        var j = 0  // next staged node
+        for k in 0..<fanOut {
+          let firstWeight = firstParameter + k * (fanIn + 1)
+          let bias = firstWeight + fanIn
+          var act = n[bias].data
+          var actIndex = Int32(truncatingIfNeeded: bias)
+          for i in 0..<fanIn {
+            let w = n[firstWeight + i].data
+            let product: Double
+            switch inputs {
+            case .nodes(let x):
+              product = w * n[Int(x[i].index)].data
+              out[j] = Node(data: product, constant: 0, lhs: Int32(truncatingIfNeeded: firstWeight + i),
+                            rhs: x[i].index, op: .mul)
+            case .constants(let x):
+              product = w * x[i]
+              out[j] = Node(data: product, constant: x[i], lhs: Int32(truncatingIfNeeded: firstWeight + i),
+                            rhs: -1, op: .mulConstant)
+            }
+            let productIndex = Int32(truncatingIfNeeded: start + j)
+            j += 1
+            act = act + product
+            out[j] = Node(data: act, constant: 0, lhs: actIndex, rhs: productIndex, op: .add)
+            actIndex = Int32(truncatingIfNeeded: start + j)
+            j += 1
+          }
+          switch activation {
+          case .linear:
+            break
+          case .relu:
+            out[j] = Node(data: act < 0 ? 0 : act, constant: 0, lhs: actIndex, rhs: -1, op: .relu)
+            j += 1
+          case .tanh:
+            out[j] = Node(data: lectureTanh(act), constant: 0, lhs: actIndex, rhs: -1, op: .tanh)
+            j += 1
+          }
+          outputs.append(Var(index: Int32(truncatingIfNeeded: start + j - 1)))
+        }
+      }
+      nodes.append(contentsOf: UnsafeBufferPointer(rebasing: stage[0..<count]))
     }
   }
 }

@@ -34,43 +34,24 @@ public struct TapeMLP: Sendable {
   /// numbers, so the first layer multiplies by constants instead of making input nodes.
   public mutating func forward(_ x: [Double]) -> [Tape.Var] {
     precondition(x.count == sizes[0], "TapeMLP.forward: expected \(sizes[0]) inputs, got \(x.count)")
-    var p: Int32 = 0  // next parameter node
+    var p = 0  // first parameter of the next layer
     scratchOut.removeAll(keepingCapacity: true)
-    // First layer: constant inputs.
-    for _ in 0..<sizes[1] {
-      let bias = Tape.Var(index: p + Int32(sizes[0]))
-      var act = bias
-      for xi in x {
-        act = tape.add(act, tape.mul(Tape.Var(index: p), xi))
-        p += 1
-      }
-      p += 1
-      scratchOut.append(activate(act, activations[0]))
+    // First layer: the inputs are plain numbers, multiplied in as constants.
+    x.withUnsafeBufferPointer { inputs in
+      tape.recordLayer(firstParameter: p, fanOut: sizes[1], inputs: .constants(inputs),
+                       activation: activations[0], outputs: &scratchOut)
     }
+    p += sizes[1] * (sizes[0] + 1)
     for layer in 1..<(sizes.count - 1) {
       swap(&scratchIn, &scratchOut)
       scratchOut.removeAll(keepingCapacity: true)
-      let fanIn = sizes[layer]
-      for _ in 0..<sizes[layer + 1] {
-        var act = Tape.Var(index: p + Int32(fanIn))
-        for xi in scratchIn {
-          act = tape.add(act, tape.mul(Tape.Var(index: p), xi))
-          p += 1
-        }
-        p += 1
-        scratchOut.append(activate(act, activations[layer]))
+      scratchIn.withUnsafeBufferPointer { inputs in
+        tape.recordLayer(firstParameter: p, fanOut: sizes[layer + 1], inputs: .nodes(inputs),
+                         activation: activations[layer], outputs: &scratchOut)
       }
+      p += sizes[layer + 1] * (sizes[layer] + 1)
     }
     return scratchOut
-  }
-
-  @inline(__always)
-  private mutating func activate(_ v: Tape.Var, _ activation: Activation) -> Tape.Var {
-    switch activation {
-    case .tanh: return tape.tanh(v)
-    case .relu: return tape.relu(v)
-    case .linear: return v
-    }
   }
 
   /// The network's outputs for `x` in plain arithmetic: nothing is recorded (for plotting a
