@@ -472,9 +472,11 @@ nb.cell("micrograd's README expression", """
   var g = f / 2.0
   g += 10.0 / f
   g.backward()
-  c.print(String(format: "%.4f", g.data), "← the outcome of this forward pass")
-  c.print(String(format: "%.4f", a.grad), "← the numerical value of dg/da")
-  c.print(String(format: "%.4f", b.grad), "← the numerical value of dg/db")
+  c.table(["quantity", "this run", "micrograd's README"], [
+    ["g (forward pass)", String(format: "%.4f", g.data), "24.7041"],
+    ["dg/da (backward pass)", String(format: "%.4f", a.grad), "138.8338"],
+    ["dg/db (backward pass)", String(format: "%.4f", b.grad), "645.5773"],
+  ])
   c.trace("full precision: g = \(g.data), dg/da = \(a.grad), dg/db = \(b.grad)")
   c.result("g", String(format: "%.4f", g.data))
   c.result("dg/da", String(format: "%.4f", a.grad))
