@@ -9,6 +9,12 @@
 import Foundation
 import ZeroToHero
 
+// The scalar engine's types, named as in micrograd. (Spelled out so that a tensor library with
+// its own `MLP` or `Neuron` imported through ZeroToHero can never make these names ambiguous.)
+typealias Value = Micrograd.Value
+typealias Neuron = Micrograd.Neuron
+typealias MLP = Micrograd.MLP
+
 let nb = Notebook(.micrograd, extraFlags: [
   ExtraFlag("--dot", help: "also print the neuron's expression graph as Graphviz DOT (pipe into `dot -Tsvg`)"),
 ])

@@ -6,9 +6,9 @@ import ZeroToHero
 /// 877 ms per step on this machine (ENGINEERING_NOTES.md).
 func microgradWorkloads() -> [Workload] {
   /// The demo's model and data, seeded as the lecture seeds them.
-  func setup() -> (MLP, TwoMoons) {
+  func setup() -> (Micrograd.MLP, TwoMoons) {
     var rng = PythonRandom(seed: 1337)
-    let model = MLP(2, [16, 16, 1], style: .repo, rng: &rng)
+    let model = Micrograd.MLP(2, [16, 16, 1], style: .repo, rng: &rng)
     var dataRNG = PythonRandom(seed: 1337)
     return (model, TwoMoons(count: 100, noise: 0.1, rng: &dataRNG))
   }
