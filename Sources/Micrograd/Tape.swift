@@ -23,7 +23,26 @@ public struct Tape: Sendable {
   /// The operation that made a node; mirrors `Value.Op`, plus two ops with a constant operand so
   /// that a plain number costs no node of its own.
   public enum Op: UInt8, Sendable {
-    case leaf, add, mul, addConstant, mulConstant, pow, exp, log, tanh, relu
+    /// An input, parameter or constant.
+    case leaf
+    /// `a + b`.
+    case add
+    /// `a * b`.
+    case mul
+    /// `a + c`, `c` a plain number stored in the node.
+    case addConstant
+    /// `a * c`, `c` a plain number stored in the node.
+    case mulConstant
+    /// `a ** k`, `k` stored in the node.
+    case pow
+    /// `e^a`.
+    case exp
+    /// `ln a`.
+    case log
+    /// `tanh a`.
+    case tanh
+    /// `max(0, a)`.
+    case relu
   }
 
   /// One node: its value, the op, up to two operand indices and a constant (the exponent of
