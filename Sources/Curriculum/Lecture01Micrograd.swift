@@ -33,7 +33,7 @@ extension LectureInfo {
       Question(
         id: "l1-chain-rule",
         prompt: "z depends on y, and y depends on x. How do you get dz/dx?",
-        kind: .multipleChoice(["dz/dy + dy/dx", "dz/dy · dy/dx", "dz/dy ÷ dy/dx", "only dy/dx matters"], answer: 1),
+        kind: .multipleChoice(["dz/dy + dy/dx", "only dy/dx matters", "dz/dy · dy/dx", "dz/dy ÷ dy/dx"], answer: 2),
         explanation: "The chain rule: rates of change multiply. If z moves 2 per unit of y and y moves 3 per unit "
           + "of x, then z moves 2·3 = 6 per unit of x. Backprop applies this at every node: incoming gradient "
           + "times local derivative."),
@@ -47,11 +47,11 @@ extension LectureInfo {
         id: "l1-plus-backward",
         prompt: "What does a + node do with the gradient arriving at its output?",
         kind: .multipleChoice([
-          "splits it in half between its two inputs",
           "passes it unchanged to each input",
+          "splits it in half between its two inputs",
           "multiplies it by the other input",
           "passes it to the first input only",
-        ], answer: 1),
+        ], answer: 0),
         explanation: "For d = e + c, ∂d/∂e = ∂d/∂c = 1, so by the chain rule each input receives the incoming "
           + "gradient times 1: a sum routes the gradient to all its inputs unchanged."),
       Question(
@@ -71,10 +71,10 @@ extension LectureInfo {
         prompt: "Why does every backward rule use grad += … rather than grad = …?",
         kind: .multipleChoice([
           "to make backward() faster",
-          "a value used in several places must receive the sum of the gradients from all its uses",
           "so that gradients can be reused in the next training step",
           "floating-point addition is more accurate than assignment",
-        ], answer: 1),
+          "a value used in several places must receive the sum of the gradients from all its uses",
+        ], answer: 3),
         explanation: "When a node feeds several others, the derivative of the output with respect to it is the "
           + "sum over all paths. Each consumer adds its share; assigning would keep only the last one."),
       Question(
@@ -87,17 +87,17 @@ extension LectureInfo {
         id: "l1-topological-order",
         prompt: "What does a topological order of the expression graph guarantee?",
         kind: .multipleChoice([
-          "nodes are sorted by their data",
           "every node comes after all of the nodes it was computed from",
+          "nodes are sorted by their data",
           "leaves come last",
           "each node appears once per use",
-        ], answer: 1),
+        ], answer: 0),
         explanation: "Every node is listed after its children. Walking the list backwards visits a node only "
           + "after every node that uses it, so its gradient is complete before it is passed on."),
       Question(
         id: "l1-step-direction",
         prompt: "To make a loss smaller, how do you update a parameter p with learning rate lr?",
-        kind: .multipleChoice(["p += lr · ∂loss/∂p", "p −= lr · ∂loss/∂p", "p = ∂loss/∂p", "p −= lr · p"], answer: 1),
+        kind: .multipleChoice(["p += lr · ∂loss/∂p", "p = ∂loss/∂p", "p −= lr · ∂loss/∂p", "p −= lr · p"], answer: 2),
         explanation: "The gradient points in the direction in which the loss increases fastest, so step against "
           + "it. (Stepping along it, as in the L = −8 → −7.29 example, makes the output go up.)"),
       Question(
@@ -127,10 +127,10 @@ extension LectureInfo {
         prompt: "Why can a tape run backward as one reverse sweep, without a graph search?",
         kind: .multipleChoice([
           "it stores gradients instead of values",
-          "an operation can only use nodes that already exist, so creation order is a topological order",
           "it only supports + and ×",
           "it runs the forward pass twice",
-        ], answer: 1),
+          "an operation can only use nodes that already exist, so creation order is a topological order",
+        ], answer: 3),
         explanation: "Operands are always created before the result, so the array order already lists every node "
           + "after its inputs; walking it from the end is a valid backward order."),
     ],
