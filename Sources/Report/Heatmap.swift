@@ -1,0 +1,212 @@
+import Foundation
+
+/// A matrix drawn as coloured cells with optional text in each cell: the 27×27 bigram counts
+/// ("an" over "5438"), attention weights, weight matrices.
+///
+/// The SVG size follows from `cellSize`; `width`/`height` report it.
+public struct Heatmap: Figure {
+  /// Caption above the figure.
+  public var title: String
+  /// The matrix, `values[row][column]`; ragged rows are padded with NaN (drawn grey).
+  public var values: [[Double]]
+  /// Optional text per cell, lines separated by `"\n"` (drawn centred in the cell).
+  public var cellText: [[String]]?
+  /// Names of the rows (left side); defaults to indices.
+  public var rowLabels: [String]
+  /// Names of the columns (top side); defaults to indices.
+  public var columnLabels: [String]
+  /// Value → colour mapping.
+  public var colorScale: ColorScale
+  /// Fixed colour range; nil uses the finite min…max (±max|v| for `.diverging`).
+  public var range: ClosedRange<Double>?
+  /// Draw a colour bar with ticks on the right.
+  public var showColorBar: Bool
+  /// Label under the matrix (what the columns are).
+  public var xLabel: String
+  /// Label left of the matrix (what the rows are).
+  public var yLabel: String
+  /// Side of one cell in SVG pixels.
+  public var cellSize: Double
+
+  /// A heatmap; `cellSize` defaults to room for the cell text, or ≈ 560 px for the whole matrix.
+  public init(title: String, values: [[Double]], cellText: [[String]]? = nil,
+              rowLabels: [String] = [], columnLabels: [String] = [], colorScale: ColorScale = .blues,
+              range: ClosedRange<Double>? = nil, showColorBar: Bool = true,
+              xLabel: String = "", yLabel: String = "", cellSize: Double? = nil) {
+    self.title = title; self.values = values; self.cellText = cellText
+    self.rowLabels = rowLabels; self.columnLabels = columnLabels; self.colorScale = colorScale
+    self.range = range; self.showColorBar = showColorBar; self.xLabel = xLabel; self.yLabel = yLabel
+    let rows = values.count, cols = values.map(\.count).max() ?? 0
+    if let size = cellSize {
+      self.cellSize = size
+    } else if let text = cellText {
+      let longest = text.flatMap { $0.flatMap { $0.split(separator: "\n").map(\.count) } }.max() ?? 1
+      self.cellSize = max(30, Double(longest) * 6 + 8)
+    } else {
+      self.cellSize = min(max(560 / Double(max(rows, cols, 1)), 3), 40)
+    }
+  }
+
+  var rows: Int { values.count }
+  var columns: Int { values.map(\.count).max() ?? 0 }
+
+  func value(_ r: Int, _ c: Int) -> Double { c < values[r].count ? values[r][c] : .nan }
+
+  /// Number of cells that are NaN or ±∞ (drawn grey).
+  public var skippedCount: Int { values.reduce(0) { $0 + $1.filter { !$0.isFinite }.count } + values.reduce(0) { $0 + columns - $1.count } }
+
+  var colorRange: ClosedRange<Double> { range ?? colorScale.range(of: values.flatMap { $0 }) }
+
+  func fraction(_ v: Double) -> Double {
+    let r = colorRange
+    return r.upperBound > r.lowerBound ? (v - r.lowerBound) / (r.upperBound - r.lowerBound) : 1
+  }
+
+  /// Labels for `count` rows or columns: the given names, or indices (thinned for big matrices).
+  static func axisLabels(_ names: [String], count: Int) -> [(Int, String)] {
+    if !names.isEmpty { return names.prefix(count).enumerated().map { ($0.offset, $0.element) } }
+    let step = count <= 30 ? 1 : max(1, Int(Ticks.niceStep(span: Double(count), target: 8)))
+    return stride(from: 0, to: count, by: step).map { ($0, String($0)) }
+  }
+
+  private var layout: (left: Double, top: Double, right: Double, bottom: Double, rotateColumns: Bool) {
+    let rowLabelWidth = Self.axisLabels(rowLabels, count: rows).map { SVGWriter.textWidth($0.1, size: 11) }.max() ?? 0
+    let colLabelWidth = Self.axisLabels(columnLabels, count: columns).map { SVGWriter.textWidth($0.1, size: 11) }.max() ?? 0
+    let rotate = colLabelWidth > cellSize - 2
+    let left = 12 + (yLabel.isEmpty ? 0 : 22) + rowLabelWidth + 8
+    let top = (title.isEmpty ? 12 : 40) + (rotate ? colLabelWidth + 10 : 18)
+    var right: Double = 20
+    if showColorBar {
+      let labels = Ticks.labels(Ticks.linear(colorRange.lowerBound, colorRange.upperBound, target: 6))
+      right += 16 + 8 + (labels.map { SVGWriter.textWidth($0, size: 11) }.max() ?? 0) + 8
+    }
+    let notes = skippedNote(skippedCount) == nil ? 0.0 : 15.0
+    let bottom = 12 + (xLabel.isEmpty ? 0 : 24) + notes
+    return (left, top, right, bottom, rotate)
+  }
+
+  /// SVG width in pixels (from `cellSize`, labels and colour bar).
+  public var width: Double { let l = layout; return l.left + Double(columns) * cellSize + l.right }
+  /// SVG height in pixels.
+  public var height: Double { let l = layout; return l.top + Double(rows) * cellSize + l.bottom }
+
+  public func svg() -> String {
+    let l = layout
+    let w = width, h = height
+    var svg = SVGWriter(width: w, height: h, title: title)
+    let gridRight = l.left + Double(columns) * cellSize
+    let gridBottom = l.top + Double(rows) * cellSize
+    if !title.isEmpty { svg.text(title, x: (l.left + gridRight) / 2, y: 20, size: PlotFrame.titleFont, bold: true) }
+    for r in 0..<rows {  // runs of equal colour become one rect
+      var c = 0
+      while c < columns {
+        let color = cellColor(value(r, c))
+        var end = c + 1
+        while end < columns, cellColor(value(r, end)) == color { end += 1 }
+        svg.rect(x: l.left + Double(c) * cellSize, y: l.top + Double(r) * cellSize,
+                 width: Double(end - c) * cellSize, height: cellSize, fill: color)
+        c = end
+      }
+    }
+    if let text = cellText {
+      let size = min(max(cellSize * 0.27, 5), 12)
+      for r in 0..<min(rows, text.count) {
+        for c in 0..<min(columns, text[r].count) where !text[r][c].isEmpty {
+          let lines = text[r][c].split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+          let v = value(r, c)
+          let dark = v.isFinite && colorScale.color(at: fraction(v)).luminance < 0.5
+          let cx = l.left + (Double(c) + 0.5) * cellSize, cy = l.top + (Double(r) + 0.5) * cellSize
+          for (i, line) in lines.enumerated() {
+            let dy = (Double(i) - Double(lines.count - 1) / 2) * size * 1.15
+            svg.text(line, x: cx, y: cy + dy, size: size, fill: dark ? "#ffffff" : "#333333")
+          }
+        }
+      }
+    }
+    svg.rect(x: l.left, y: l.top, width: gridRight - l.left, height: gridBottom - l.top, fill: "none", stroke: Palette.axis)
+    for (r, name) in Self.axisLabels(rowLabels, count: rows) {
+      svg.text(name, x: l.left - 6, y: l.top + (Double(r) + 0.5) * cellSize, size: 11, anchor: .end)
+    }
+    for (c, name) in Self.axisLabels(columnLabels, count: columns) {
+      let x = l.left + (Double(c) + 0.5) * cellSize
+      if l.rotateColumns {
+        svg.text(name, x: x, y: l.top - 6, size: 11, anchor: .start, rotate: -90)
+      } else {
+        svg.text(name, x: x, y: l.top - 9, size: 11)
+      }
+    }
+    if !xLabel.isEmpty { svg.text(xLabel, x: (l.left + gridRight) / 2, y: gridBottom + 16, size: PlotFrame.labelFont) }
+    if !yLabel.isEmpty { svg.text(yLabel, x: 18, y: (l.top + gridBottom) / 2, size: PlotFrame.labelFont, rotate: -90) }
+    if showColorBar { drawColorBar(&svg, x: gridRight + 16, top: l.top, bottom: max(gridBottom, l.top + 60)) }
+    if let note = skippedNote(skippedCount) { svg.text(note, x: 10, y: h - 10, size: 11, anchor: .start, fill: "#a33333") }
+    return svg.document()
+  }
+
+  private func cellColor(_ v: Double) -> String { v.isFinite ? colorScale.color(at: fraction(v)).hex : "#cccccc" }
+
+  private func drawColorBar(_ svg: inout SVGWriter, x: Double, top: Double, bottom: Double) {
+    let steps = 48
+    let range = colorRange
+    let h = (bottom - top) / Double(steps)
+    for i in 0..<steps {
+      let t = (Double(i) + 0.5) / Double(steps)
+      svg.rect(x: x, y: bottom - Double(i + 1) * h, width: 16, height: h + 0.3, fill: colorScale.color(at: t).hex)
+    }
+    svg.rect(x: x, y: top, width: 16, height: bottom - top, fill: "none", stroke: Palette.axis, strokeWidth: 0.8)
+    let ticks = Ticks.linear(range.lowerBound, range.upperBound, target: 6)
+    for (t, label) in zip(ticks, Ticks.labels(ticks)) {
+      let span = range.upperBound - range.lowerBound
+      let f = span > 0 ? (t - range.lowerBound) / span : 0.5
+      let y = bottom - f * (bottom - top)
+      svg.line(x + 16, y, x + 20, y, stroke: Palette.axis)
+      svg.text(label, x: x + 23, y: y, size: 11, anchor: .start)
+    }
+  }
+
+  /// Shades from light to dark for the terminal.
+  static let shades: [Character] = Array(" .:-=+*#%@")
+
+  public func ascii(width: Int, height: Int) -> String {
+    var lines: [String] = []
+    if !title.isEmpty { lines.append(TextLayout.center(title, width)) }
+    guard rows > 0, columns > 0 else { return lines.joined(separator: "\n") + "\n" }
+    let rowNames = rowLabels.isEmpty ? (0..<rows).map(String.init) : rowLabels
+    let labelWidth = min(rowNames.map(\.count).max() ?? 0, max(width / 4, 1))
+    let available = max(width - labelWidth - 1, 1)
+    let cellWidth = labelWidth + 1 + 2 * columns <= width ? 2 : 1
+    let colGroup = max(1, (columns + available - 1) / available)
+    let rowGroup = max(1, (rows + max(height, 32) - 1) / max(height, 32))
+    let shownCols = (columns + colGroup - 1) / colGroup, shownRows = (rows + rowGroup - 1) / rowGroup
+    // Column header: single-character names (or last digit of the index) when cells are not grouped.
+    if colGroup == 1 {
+      let names = columnLabels.isEmpty ? (0..<columns).map { String($0 % 10) } : columnLabels
+      if names.allSatisfy({ $0.count == 1 }) {
+        var header = String(repeating: " ", count: labelWidth + 1)
+        for c in 0..<columns { header += TextLayout.padRight(c < names.count ? names[c] : " ", cellWidth) }
+        lines.append(TextLayout.trimTrailing(header))
+      }
+    }
+    for gr in 0..<shownRows {
+      let r0 = gr * rowGroup, r1 = min(r0 + rowGroup, rows)
+      let name = rowGroup == 1 ? (r0 < rowNames.count ? rowNames[r0] : "") : "\(r0)"
+      var line = TextLayout.padLeft(TextLayout.truncate(name, labelWidth), labelWidth) + " "
+      for gc in 0..<shownCols {
+        let c0 = gc * colGroup, c1 = min(c0 + colGroup, columns)
+        var sum = 0.0, n = 0
+        for r in r0..<r1 { for c in c0..<c1 where value(r, c).isFinite { sum += value(r, c); n += 1 } }
+        let ch: Character = n == 0 ? "?" : Self.shades[min(max(Int(fraction(sum / Double(n)) * Double(Self.shades.count)), 0), Self.shades.count - 1)]
+        line += String(repeating: ch, count: cellWidth)
+      }
+      lines.append(TextLayout.trimTrailing(line))
+    }
+    let range = colorRange
+    var scale = "scale: ' ' \(NumberFormat.compact(range.lowerBound)) … '@' \(NumberFormat.compact(range.upperBound))"
+    if rowGroup > 1 || colGroup > 1 { scale += " (blocks of \(rowGroup)×\(colGroup) averaged)" }
+    lines.append(TextLayout.truncate(scale, width))
+    if !xLabel.isEmpty || !yLabel.isEmpty {
+      lines.append(TextLayout.truncate("rows: \(yLabel.isEmpty ? "-" : yLabel), columns: \(xLabel.isEmpty ? "-" : xLabel)", width))
+    }
+    if let note = skippedNote(skippedCount) { lines.append(TextLayout.truncate(note, width)) }
+    return lines.joined(separator: "\n") + "\n"
+  }
+}
