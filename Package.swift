@@ -44,7 +44,7 @@ let package = Package(
     .target(name: "Datasets", dependencies: ["Random"], swiftSettings: numeric),
 
     // MARK: - Workbook runtime (cells, reports, quizzes)
-    .target(name: "Report"),
+    .target(name: "Report", exclude: ["README.md"]),
     .target(name: "Quiz"),
     .target(name: "Notebook", dependencies: ["Report", "Quiz", "Kernels", "Datasets", "Curriculum"]),
     .target(name: "Curriculum", dependencies: ["Quiz"]),

@@ -1,12 +1,20 @@
+import Foundation
+
 /// Single-precision general matrix multiply on row-major matrices:
 /// `C[m×n] = alpha · op(A) · op(B) + beta · C`, where `op(X)` is `X` or `Xᵀ`.
 ///
 /// `a` holds `op(A)` of shape `m×k` (stored `m×k` with row stride `lda`, or `k×m` when
 /// `transA`); `b` holds `op(B)` of shape `k×n` (stored `k×n`, or `n×k` when `transB`). The
 /// transposed variants let backward passes compute `dA = dC·Bᵀ` and `dB = Aᵀ·dC` without
-/// materialising a transpose. With `beta == 0`, `C` is overwritten (it may hold garbage).
+/// materialising a transpose. With `beta == 0`, `C` is overwritten (it may hold garbage);
+/// with `beta == 1` the product is added to `C` (gradient accumulation).
 ///
-/// NOTE: reference implementation; the packed, register-tiled SIMD version replaces the body.
+/// Implementation: cache-blocked (k in blocks of `kc`, A in blocks of `mc` rows, B in blocks of
+/// `nc` columns), both operands packed into zero-padded micro-panels, and an MR×32 register
+/// tile of `SIMD16<Float>` FMAs (see GEMMMicroKernels.swift). Large products are split across
+/// `threads` threads by rows or by columns of C — never along k — so each element of C is
+/// computed by exactly one thread with the same operations, and the result is bit-identical for
+/// every thread count.
 public func sgemm(
   transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
   alpha: Float = 1,
@@ -16,8 +24,40 @@ public func sgemm(
   c: UnsafeMutablePointer<Float>, ldc: Int,
   threads: Int = Parallelism.threadCount
 ) {
-  sgemmReference(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                 a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+  checkGEMMArguments(transA: transA, transB: transB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc)
+  if m == 0 || n == 0 { return }
+  if k == 0 || alpha == 0 {
+    scaleMatrix(c, rows: m, columns: n, ld: ldc, by: beta)
+    return
+  }
+  let blocking = GEMMBlocking.current
+  let operands = GEMMOperands(transA: transA, transB: transB, k: k, alpha: alpha, a: a, lda: lda,
+                              b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+  let flops = 2 * Double(m) * Double(n) * Double(k)
+  let wanted = max(1, min(threads, Int(flops / GEMMBlocking.minimumFlopsPerThread)))
+  let rowTiles = (m + blocking.mr - 1) / blocking.mr
+  let columnTiles = (n + 31) / 32
+  if wanted <= 1 || max(rowTiles, columnTiles) < 2 {
+    sgemmBlocked(operands, rows: 0..<m, columns: 0..<n, blocking: blocking)
+    return
+  }
+  // Split the longer side of C (the other operand, packed again by every chunk, is the smaller
+  // one) into contiguous runs of whole tiles, one run per thread.
+  let splitRows = rowTiles >= columnTiles
+  let tiles = splitRows ? rowTiles : columnTiles
+  let tileSize = splitRows ? blocking.mr : 32
+  let extent = splitRows ? m : n
+  let tilesPerChunk = (tiles + wanted - 1) / wanted
+  let chunks = (tiles + tilesPerChunk - 1) / tilesPerChunk
+  Parallelism.forEachChunk(chunks, threads: wanted) { chunk in
+    let start = chunk * tilesPerChunk * tileSize
+    let range = start..<min(extent, start + tilesPerChunk * tileSize)
+    if splitRows {
+      sgemmBlocked(operands, rows: range, columns: 0..<n, blocking: blocking)
+    } else {
+      sgemmBlocked(operands, rows: 0..<m, columns: range, blocking: blocking)
+    }
+  }
 }
 
 /// The plain triple loop that defines what `sgemm` computes; tests compare the fast kernel to it.
@@ -38,6 +78,129 @@ public func sgemmReference(
         acc += av * bv
       }
       c[i * ldc + j] = alpha * acc + (beta == 0 ? 0 : beta * c[i * ldc + j])
+    }
+  }
+}
+
+// MARK: - Implementation
+
+/// Cache-blocking parameters of the packed kernel.
+struct GEMMBlocking {
+  /// Rows of the register tile (6 or 8; the tile is always 32 columns wide).
+  var mr: Int
+  /// Depth of one packed block: a B micro-panel is `kc × 32` floats (32 KB at 256), kept in L1.
+  var kc: Int
+  /// Rows of A swept per packed B block (`mc × kc` floats of A, kept in L2).
+  var mc: Int
+  /// Columns of B packed at once (`kc × nc` floats).
+  var nc: Int
+
+  /// Below this many flops per thread, an extra thread costs more than it saves.
+  static let minimumFlopsPerThread: Double = 4_000_000
+
+  /// The blocking `sgemm` uses (measured on this machine, see Tools/Benchmarks).
+  static let current = GEMMBlocking(mr: 8, kc: 256, mc: 96, nc: 2048)
+}
+
+/// The arguments of one `sgemm` call, bundled so chunks running on other threads can share them.
+struct GEMMOperands: @unchecked Sendable {
+  let transA: Bool, transB: Bool, k: Int, alpha: Float
+  let a: UnsafePointer<Float>, lda: Int
+  let b: UnsafePointer<Float>, ldb: Int
+  let beta: Float
+  let c: UnsafeMutablePointer<Float>, ldc: Int
+}
+
+/// Stops with a message naming the offending sizes when the arguments cannot describe matrices.
+@inline(__always)
+func checkGEMMArguments(
+  transA: Bool, transB: Bool, m: Int, n: Int, k: Int, lda: Int, ldb: Int, ldc: Int
+) {
+  guard m >= 0, n >= 0, k >= 0 else {
+    preconditionFailure("sgemm: negative size m=\(m) n=\(n) k=\(k)")
+  }
+  let aColumns = transA ? m : k, bColumns = transB ? k : n
+  guard lda >= aColumns || (m == 0 || k == 0), ldb >= bColumns || (n == 0 || k == 0),
+        ldc >= n || m == 0 else {
+    preconditionFailure(
+      "sgemm: leading dimension too small: lda=\(lda) (needs \(aColumns)), ldb=\(ldb) (needs \(bColumns)), "
+        + "ldc=\(ldc) (needs \(n)) for m=\(m) n=\(n) k=\(k) transA=\(transA) transB=\(transB)")
+  }
+}
+
+/// `C = beta · C` (with `beta == 0` writing zeros, whatever C held).
+func scaleMatrix(_ c: UnsafeMutablePointer<Float>, rows: Int, columns: Int, ld: Int, by beta: Float) {
+  if beta == 1 { return }
+  for i in 0..<rows {
+    let row = c + i * ld
+    if beta == 0 {
+      row.update(repeating: 0, count: columns)
+    } else {
+      for j in 0..<columns { row[j] = beta * row[j] }
+    }
+  }
+}
+
+/// Computes the block `rows × columns` of C on the calling thread, with its own packing buffers.
+///
+/// Loop order (outside in): column blocks of `nc`, k-blocks of `kc` (B block packed once),
+/// row blocks of `mc`, 32-column micro-panels of B (kept in L1), MR-row panels of A. A is never
+/// packed: the kernel reads it in place through strides (a broadcast load costs the same from any
+/// address, and skipping the copy pays off for the skinny products the lectures are full of).
+@inline(never)
+func sgemmBlocked(_ op: GEMMOperands, rows: Range<Int>, columns: Range<Int>, blocking: GEMMBlocking) {
+  let mr = blocking.mr
+  let k = op.k
+  let kcMax = min(k, blocking.kc)
+  let ncMax = (min(columns.count, blocking.nc) + 31) / 32 * 32
+  let floats = kcMax * ncMax + mr * 32
+  // A in place: row r, step p at a[r·rowStride + p·stepStride].
+  let aRowStride = op.transA ? 1 : op.lda
+  let aStepStride = op.transA ? op.lda : 1
+  withUnsafeTemporaryAllocation(byteCount: floats * 4, alignment: 64) { raw in
+    let buffer = raw.baseAddress!.bindMemory(to: Float.self, capacity: floats)
+    let packedB = buffer
+    let scratch = buffer + kcMax * ncMax
+    var jc = columns.lowerBound
+    while jc < columns.upperBound {
+      let nc = min(blocking.nc, columns.upperBound - jc)
+      var pc = 0
+      while pc < k {
+        let kc = min(blocking.kc, k - pc)
+        // Every k-block after the first adds to what the earlier ones stored.
+        let beta = pc == 0 ? op.beta : 1
+        packB(op.b, ldb: op.ldb, transposed: op.transB, depthStart: pc, depth: kc,
+              columnStart: jc, columns: nc, into: packedB)
+        var ic = rows.lowerBound
+        while ic < rows.upperBound {
+          let mc = min(blocking.mc, rows.upperBound - ic)
+          var jr = 0
+          while jr < nc {
+            let nr = min(32, nc - jr)
+            let bPanel = UnsafePointer(packedB + jr * kc)
+            let cColumn = op.c + (jc + jr)
+            var ir = 0
+            while ir < mc {
+              let aPanel = op.a + (pc * aStepStride + (ic + ir) * aRowStride)
+              let cTile = cColumn + (ic + ir) * op.ldc
+              if mr == 8 {
+                microKernel8x32(kc: kc, a: aPanel, aRowStride: aRowStride, aStepStride: aStepStride, b: bPanel,
+                                c: cTile, ldc: op.ldc, alpha: op.alpha, beta: beta, mr: min(8, mc - ir), nr: nr,
+                                scratch: scratch)
+              } else {
+                microKernel6x32(kc: kc, a: aPanel, aRowStride: aRowStride, aStepStride: aStepStride, b: bPanel,
+                                c: cTile, ldc: op.ldc, alpha: op.alpha, beta: beta, mr: min(6, mc - ir), nr: nr,
+                                scratch: scratch)
+              }
+              ir += mr
+            }
+            jr += 32
+          }
+          ic += mc
+        }
+        pc += kc
+      }
+      jc += nc
     }
   }
 }

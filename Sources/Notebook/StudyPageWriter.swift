@@ -100,12 +100,12 @@ struct StudyPageWriter {
     }
     let results = records.flatMap(\.results)
     if !results.isEmpty {
-      md += "## Key results\n\n" + Markdown.table(["result", "value"], results.map { [$0.0, $0.1] }) + "\n"
+      md += "## Key results\n\n" + StudyPageWriter.table(["result", "value"], results.map { [$0.0, $0.1] }) + "\n"
     }
     md += "## Contents\n\n"
     for (i, record) in records.enumerated() {
       let heading = "\(i + 1). \(record.definition.title)"
-      md += "\(i + 1). [\(Markdown.escapeInline(record.definition.title))](#\(Markdown.slug(heading)))\n"
+      md += "\(i + 1). \(Markdown.anchorLink(record.definition.title, slug: Markdown.slug(heading)))\n"
     }
     if !lecture.questions.isEmpty { md += "\(records.count + 1). [Recall quiz](#recall-quiz)\n" }
     md += "\n"
@@ -116,7 +116,7 @@ struct StudyPageWriter {
       let file = record.definition.file
       if sources[file] == nil { sources[file] = (try? String(contentsOfFile: file, encoding: .utf8)) ?? "" }
       if let code = SourceExtractor.closureBody(in: sources[file] ?? "", fromLine: record.definition.line), !code.isEmpty {
-        md += Markdown.fenced(code, language: "swift") + "\n"
+        md += Markdown.codeBlock(code, language: "swift") + "\n\n"
       }
       for block in record.blocks { md += render(block) }
     }
@@ -128,21 +128,30 @@ struct StudyPageWriter {
         if case let .multipleChoice(choices, _) = q.kind {
           md += choices.enumerated().map { "\(Question.letter($0.offset))) \($0.element)" }.joined(separator: "<br>\n") + "\n\n"
         }
-        md += "<details><summary>Answer</summary>\n\n**\(Markdown.escapeInline(q.answerText))**. \(q.explanation)\n\n</details>\n\n"
+        md += Markdown.details(summary: "Answer", body: "**\(Markdown.escape(q.answerText))**. \(q.explanation)") + "\n\n"
       }
     }
     return md.trimmingCharacters(in: .newlines) + "\n"
   }
 
+  /// A Markdown table whose numeric columns are right-aligned.
+  static func table(_ headers: [String], _ rows: [[String]]) -> String {
+    let columns = max(headers.count, rows.map(\.count).max() ?? 0)
+    let alignments: [Markdown.Alignment] = (0..<columns).map { i in
+      !rows.isEmpty && rows.allSatisfy { i >= $0.count || $0[i].isEmpty || TextLayout.looksNumeric($0[i]) } ? .right : .left
+    }
+    return Markdown.table(headers: headers, rows: rows, alignments: alignments) + "\n"
+  }
+
   func render(_ block: CellBlock) -> String {
     switch block {
     case let .output(text):
-      return Markdown.fenced(text.trimmingCharacters(in: .newlines), language: "text") + "\n"
+      return Markdown.codeBlock(text.trimmingCharacters(in: .newlines), language: "text") + "\n\n"
     case let .trace(text):
-      return "<details><summary>Step traces (<code>--verbose</code>)</summary>\n\n"
-        + Markdown.fenced(text.trimmingCharacters(in: .newlines), language: "text") + "\n</details>\n\n"
+      return Markdown.details(summary: "Step traces (--verbose)",
+                              body: Markdown.codeBlock(text.trimmingCharacters(in: .newlines), language: "text")) + "\n\n"
     case let .why(text):
-      return "<details><summary>Why?</summary>\n\n" + text.trimmingCharacters(in: .whitespacesAndNewlines) + "\n\n</details>\n\n"
+      return Markdown.details(summary: "Why?", body: text.trimmingCharacters(in: .whitespacesAndNewlines)) + "\n\n"
     case let .think(text):
       return text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n", omittingEmptySubsequences: false)
         .enumerated().map { $0.offset == 0 ? "> **Pause and think.** \($0.element)" : "> \($0.element)" }
@@ -150,11 +159,11 @@ struct StudyPageWriter {
     case let .markdown(text):
       return text.trimmingCharacters(in: .whitespacesAndNewlines) + "\n\n"
     case let .table(headers, rows):
-      return Markdown.table(headers, rows) + "\n"
+      return StudyPageWriter.table(headers, rows) + "\n"
     case let .figure(title, file):
-      return "![\(Markdown.escapeInline(title))](\(file))\n\n"
+      return Markdown.image(alt: title, path: file) + "\n\n"
     case let .mermaid(source):
-      return Markdown.fenced(source.trimmingCharacters(in: .newlines), language: "mermaid") + "\n"
+      return Markdown.codeBlock(source.trimmingCharacters(in: .newlines), language: "mermaid") + "\n\n"
     }
   }
 }
@@ -173,10 +182,10 @@ enum ReportsIndex {
         rows.append(["\(lecture.number)", lecture.title, "not generated yet (`swift run \(lecture.executable) --report`)", ""])
         continue
       }
-      rows.append(["\(lecture.number)", "[\(Markdown.escapeInline(lecture.title))](\(lecture.reportFileName))",
+      rows.append(["\(lecture.number)", "[\(Markdown.escape(lecture.title))](\(lecture.reportFileName))",
                    "`swift run \(lecture.executable)`", keyResults(page)])
     }
-    md += Markdown.table(["#", "lecture", "run it", "key results"], rows)
+    md += StudyPageWriter.table(["#", "lecture", "run it", "key results"], rows) + "\n"
     try Data(md.utf8).write(to: directory.appendingPathComponent("README.md"), options: .atomic)
   }
 

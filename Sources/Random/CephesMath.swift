@@ -171,7 +171,9 @@ enum CephesSIMD {
     let y = unsafeBitCast(j | magicBits, to: V.self) - magic
     let sinSign = (j & 4) &<< 29
     let cosSign = (~(j &- 2) & 4) &<< 29
-    let useSinPolynomial = (j & 2) .== 0
+    // All-ones lanes where the octant uses the sine polynomial for sin ((j & 2) == 0). Built
+    // with integer arithmetic: a `.==` on integer vectors is a per-lane loop in the stdlib.
+    let sinPolynomialLanes = ((j & 2) &>> 1) &- 1
     x = x.addingProduct(y, C.minusQuarterPi1)
     x = x.addingProduct(y, C.minusQuarterPi2)
     x = x.addingProduct(y, C.minusQuarterPi3)
@@ -187,9 +189,21 @@ enum CephesSIMD {
     s = V(repeating: C.sin2).addingProduct(s, z)
     s = s * z
     s = x.addingProduct(s, x)
-    let sine = c.replacing(with: s, where: useSinPolynomial)
-    let cosine = s.replacing(with: c, where: useSinPolynomial)
-    return (unsafeBitCast(unsafeBitCast(sine, to: U.self) ^ sinSign, to: V.self),
-            unsafeBitCast(unsafeBitCast(cosine, to: U.self) ^ cosSign, to: V.self))
+    let sBits = unsafeBitCast(s, to: U.self), cBits = unsafeBitCast(c, to: U.self)
+    let sine = (sBits & sinPolynomialLanes) | (cBits & ~sinPolynomialLanes)
+    let cosine = (cBits & sinPolynomialLanes) | (sBits & ~sinPolynomialLanes)
+    return (unsafeBitCast(sine ^ sinSign, to: V.self), unsafeBitCast(cosine ^ cosSign, to: V.self))
+  }
+
+  /// Correctly rounded square root of non-negative lanes (−0 stays −0, as in `vsqrtps`).
+  ///
+  /// `SIMD16.squareRoot()` becomes 16 scalar square roots, each guarded by a branch for negative
+  /// inputs (C's errno rule); written as √|x| per lane the compiler emits vector `vsqrtps`.
+  @inlinable @inline(__always)
+  static func squareRoot(_ value: V) -> V {
+    var root = V()
+    for lane in 0..<16 { root[lane] = abs(value[lane]).squareRoot() }
+    let signs = unsafeBitCast(value, to: U.self) & 0x8000_0000
+    return unsafeBitCast(unsafeBitCast(root, to: U.self) | signs, to: V.self)
   }
 }

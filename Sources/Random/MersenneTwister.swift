@@ -78,17 +78,41 @@ public struct MersenneTwister: Sendable {
     index = 0
   }
 
-  /// The twist on raw state words. Split in three loops so each reads only words whose
-  /// dependency distance allows vectorisation (227 = 624 - 397).
+  /// The twist on raw state words: word i mixes the top bit of word i, the low 31 bits of word
+  /// i + 1 and word i + 397 (wrapping). Words are updated in order, so for i < 227 the far word
+  /// is still old and for i ≥ 227 it is already new; 16 words at a time respect both, because
+  /// each vector reads words i + 1 … i + 16 before storing words i … i + 15.
   @inlinable @inline(__always)
   static func twist(_ mt: UnsafeMutablePointer<UInt32>) {
+    typealias W = SIMD16<UInt32>
     @inline(__always) func mix(_ current: UInt32, _ following: UInt32, _ far: UInt32) -> UInt32 {
       let y = (current & 0x8000_0000) | (following & 0x7FFF_FFFF)
       return far ^ (y >> 1) ^ ((0 &- (y & 1)) & 0x9908_B0DF)
     }
+    @inline(__always) func mix(_ current: W, _ following: W, _ far: W) -> W {
+      let y = (current & 0x8000_0000) | (following & 0x7FFF_FFFF)
+      return far ^ (y &>> 1) ^ ((0 &- (y & 1)) & 0x9908_B0DF)
+    }
+    let raw = UnsafeMutableRawPointer(mt)
+    @inline(__always) func load(_ i: Int) -> W { raw.loadUnaligned(fromByteOffset: 4 * i, as: W.self) }
     let n = stateSize, m = shift
-    for i in 0..<(n - m) { mt[i] = mix(mt[i], mt[i + 1], mt[i + m]) }
-    for i in (n - m)..<(n - 1) { mt[i] = mix(mt[i], mt[i + 1], mt[i + m - n]) }
+    var i = 0
+    while i + 16 <= n - m {
+      raw.storeBytes(of: mix(load(i), load(i + 1), load(i + m)), toByteOffset: 4 * i, as: W.self)
+      i += 16
+    }
+    while i < n - m {
+      mt[i] = mix(mt[i], mt[i + 1], mt[i + m])
+      i += 1
+    }
+    while i + 16 <= n - 1 {
+      raw.storeBytes(of: mix(load(i), load(i + 1), load(i + m - n)), toByteOffset: 4 * i, as: W.self)
+      i += 16
+    }
+    while i < n - 1 {
+      mt[i] = mix(mt[i], mt[i + 1], mt[i + m - n])
+      i += 1
+    }
     mt[n - 1] = mix(mt[n - 1], mt[0], mt[m - 1])
   }
 

@@ -28,30 +28,45 @@ public enum TorchInit {
   }
 
   /// `nn.init.kaiming_normal_(w, mode: "fan_in")` on a (fanOut×fanIn) weight: normal with
-  /// std = gain / √fanIn (gain 5/3 for tanh, √2 for relu, 1 for linear).
+  /// std = gain / √fanIn (gain 5/3 for tanh, √2 for relu, 1 for linear). Prefer the
+  /// `nonlinearity:` form: PyTorch's gains are doubles, and a Float gain (5/3 rounded) can move
+  /// std by one ulp and the values by up to two.
   public static func kaimingNormal(fanOut: Int, fanIn: Int, gain: Float, generator: inout TorchGenerator) -> [Float] {
-    kaimingNormal(fanOut: fanOut, fanIn: fanIn, gain: Double(gain), generator: &generator)
+    kaimingNormal(fanOut: fanOut, fanIn: fanIn, doubleGain: Double(gain), generator: &generator)
   }
 
-  /// `kaimingNormal` with the gain in double precision, as PyTorch computes it
-  /// (`calculate_gain("tanh")` is the double 5/3; its float rounding can move std by one ulp).
-  public static func kaimingNormal(fanOut: Int, fanIn: Int, gain: Double, generator: inout TorchGenerator) -> [Float] {
+  /// `nn.init.kaiming_normal_(w, mode: "fan_in", nonlinearity: ...)` with PyTorch's own gain.
+  public static func kaimingNormal(fanOut: Int, fanIn: Int, nonlinearity: Nonlinearity, generator: inout TorchGenerator) -> [Float] {
+    kaimingNormal(fanOut: fanOut, fanIn: fanIn, doubleGain: nonlinearity.gain, generator: &generator)
+  }
+
+  static func kaimingNormal(fanOut: Int, fanIn: Int, doubleGain gain: Double, generator: inout TorchGenerator) -> [Float] {
     precondition(fanIn > 0 && fanOut > 0, "TorchInit.kaimingNormal: sizes must be positive, got \(fanOut)×\(fanIn)")
     return normal(fanOut * fanIn, std: gain / Double(fanIn).squareRoot(), generator: &generator)
   }
 
-  /// `torch.empty(count).normal_(0, std)` — e.g. GPT-style `normal_(std=0.02)` inits.
+  /// `torch.empty(count).normal_(mean, std)` with Python's double parameters, e.g. GPT-style
+  /// `normal_(mean=0.0, std=0.02)` inits.
   public static func normal(_ count: Int, mean: Double = 0, std: Double, generator: inout TorchGenerator) -> [Float] {
-    generator.normal(count, mean: mean, std: std)
+    generator.normal(count, doubleMean: mean, doubleStd: std)
   }
 
-  /// The gains of `torch.nn.init.calculate_gain` for the nonlinearities the lectures use.
-  public enum Gain {
-    /// tanh: 5/3.
-    public static let tanh = 5.0 / 3.0
-    /// relu: √2.
-    public static let relu = 2.0.squareRoot()
-    /// linear / sigmoid: 1.
-    public static let linear = 1.0
+  /// The nonlinearities of `torch.nn.init.calculate_gain` that the lectures use.
+  public enum Nonlinearity: Sendable {
+    /// tanh: gain 5/3.
+    case tanh
+    /// relu: gain √2.
+    case relu
+    /// linear, identity or sigmoid: gain 1.
+    case linear
+
+    /// The gain in double precision, as `calculate_gain` returns it.
+    public var gain: Double {
+      switch self {
+      case .tanh: 5.0 / 3.0
+      case .relu: 2.0.squareRoot()
+      case .linear: 1.0
+      }
+    }
   }
 }

@@ -86,7 +86,7 @@ struct AsciiPlot {
   init(title: String, xLabel: String, yLabel: String, x: AxisScale, y: AxisScale, width: Int, height: Int) {
     self.title = title; self.xLabel = xLabel; self.yLabel = yLabel
     let rows = max(height, 2)
-    self.y = y.retargeted(max(2, rows / 4))
+    self.y = y.retargeted(max(2, rows / 3))
     self.yLabelWidth = min(self.y.labels.map(\.count).max() ?? 0, max(width / 3, 1))
     self.width = max(width, yLabelWidth + 4)
     let columns = self.width - yLabelWidth - 2

@@ -38,7 +38,7 @@ public struct BarChart: Figure {
   }
 
   public func svg() -> String {
-    let x = AxisScale.categories(Array(labels.prefix(count)))
+    let x = AxisScale.categories(labels.prefix(count).map { TextLayout.truncate($0, 28) })
     let y = valueAxis(target: 7)
     var frame = PlotFrame(title: title, xLabel: xLabel, yLabel: yLabel, x: x, y: y, notes: notes, width: width, height: height)
     frame.showGrid = false
@@ -80,7 +80,7 @@ public struct BarChart: Figure {
       lines.append(TextLayout.trimTrailing(TextLayout.padLeft(names[i], nameWidth) + " " + String(bar) + " " + texts[i]))
     }
     if !xLabel.isEmpty { lines.append(TextLayout.truncate("(\(xLabel))", width)) }
-    lines += notes
+    lines += notes.map { TextLayout.truncate($0, width) }
     return lines.joined(separator: "\n") + "\n"
   }
 }

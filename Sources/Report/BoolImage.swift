@@ -42,6 +42,7 @@ public struct BoolImage: Figure {
     var frame = PlotFrame(title: title, xLabel: xLabel, yLabel: yLabel, x: x, y: y, notes: [summary],
                           width: 0, height: 0, plotSize: (Double(columns) * cellSize, Double(rows) * cellSize))
     frame.showGrid = false
+    frame.noteColor = Palette.text
     return frame
   }
 
@@ -49,7 +50,7 @@ public struct BoolImage: Figure {
     let frame = self.frame
     var svg = frame.start()
     svg.rect(x: frame.left, y: frame.top, width: frame.right - frame.left, height: frame.bottom - frame.top, fill: "#000000")
-    svg.beginGroup("fill=\"#ffffff\"")
+    svg.beginGroup("fill=\"#ffffff\" shape-rendering=\"crispEdges\"")
     for (r, row) in grid.enumerated() {  // one rect per horizontal run of `true`
       var c = 0
       while c < row.count {
@@ -70,6 +71,7 @@ public struct BoolImage: Figure {
   public func ascii(width: Int, height: Int) -> String {
     var lines: [String] = []
     if !title.isEmpty { lines.append(TextLayout.center(title, width)) }
+    let columns = self.columns, rows = self.rows
     let maxCols = max(width - 2, 1), maxRows = max(height, 32)
     let colGroup = max(1, (columns + maxCols - 1) / maxCols), rowGroup = max(1, (rows + maxRows - 1) / maxRows)
     let shownCols = (columns + colGroup - 1) / colGroup, shownRows = (rows + rowGroup - 1) / rowGroup

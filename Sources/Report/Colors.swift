@@ -14,7 +14,7 @@ enum Palette {
 }
 
 /// An RGB colour with components in 0...1, printed as `#rrggbb`.
-struct RGB: Equatable {
+struct RGB: Equatable, Sendable {
   var r: Double, g: Double, b: Double
 
   init(_ r: Double, _ g: Double, _ b: Double) { (self.r, self.g, self.b) = (r, g, b) }
@@ -51,11 +51,15 @@ public enum ColorScale: Sendable, Equatable {
   /// Blue → white → red, centred on zero: signed values such as weights or gradients.
   case diverging
 
+  private static let bluesStops = ["#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b"].map { RGB(hex: $0) }
+  private static let graysStops = [RGB(1, 1, 1), RGB(0, 0, 0)]
+  private static let divergingStops = ["#2166ac", "#4393c3", "#92c5de", "#d1e5f0", "#f7f7f7", "#fddbc7", "#f4a582", "#d6604d", "#b2182b"].map { RGB(hex: $0) }
+
   private var stops: [RGB] {
     switch self {
-    case .blues: return ["#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b"].map { RGB(hex: $0) }
-    case .grays: return [RGB(1, 1, 1), RGB(0, 0, 0)]
-    case .diverging: return ["#2166ac", "#4393c3", "#92c5de", "#d1e5f0", "#f7f7f7", "#fddbc7", "#f4a582", "#d6604d", "#b2182b"].map { RGB(hex: $0) }
+    case .blues: return Self.bluesStops
+    case .grays: return Self.graysStops
+    case .diverging: return Self.divergingStops
     }
   }
 

@@ -67,7 +67,9 @@ public struct DecisionBoundaryPlot: Figure {
                           notes: notes, width: width, height: height)
     frame.showGrid = false
     var svg = frame.start()
+    let rows = self.rows, columns = self.columns
     let cw = (frame.right - frame.left) / Double(max(columns, 1)), ch = (frame.bottom - frame.top) / Double(max(rows, 1))
+    svg.beginGroup("shape-rendering=\"crispEdges\"")
     for r in 0..<rows {  // runs of one class become one rect
       var c = 0
       while c < columns {
@@ -75,10 +77,11 @@ public struct DecisionBoundaryPlot: Figure {
         var end = c + 1
         while end < columns, regionColor(score(r, end)) == kind { end += 1 }
         svg.rect(x: frame.left + Double(c) * cw, y: frame.bottom - Double(r + 1) * ch,
-                 width: Double(end - c) * cw, height: ch + 0.02, fill: kind)
+                 width: Double(end - c) * cw, height: ch, fill: kind)
         c = end
       }
     }
+    svg.endGroup()
     if contours {
       let segments = zeroContour()
       var d: [String] = []
@@ -134,6 +137,7 @@ public struct DecisionBoundaryPlot: Figure {
     let y = AxisScale.exact(yRange.lowerBound, yRange.upperBound, target: 6)
     var plot = AsciiPlot(title: title, xLabel: xLabel, yLabel: yLabel, x: x, y: y, width: width, height: height)
     let cols = plot.canvas.width, rowsShown = plot.canvas.height
+    let rows = self.rows, columns = self.columns
     if rows > 0, columns > 0 {
       for rr in 0..<rowsShown {
         let fy = 1 - Double(rr) / Double(max(rowsShown - 1, 1))

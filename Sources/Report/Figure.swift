@@ -1,3 +1,5 @@
+import Foundation
+
 /// A plot that renders both as a standalone SVG document (for the lecture's study page) and as
 /// plain text (for the terminal), from the same data.
 ///
@@ -16,6 +18,13 @@ public protocol Figure: Sendable {
 extension Figure {
   /// The terminal rendering at the default size (72 columns, 18 plot rows).
   public func ascii() -> String { ascii(width: FigureDefaults.asciiWidth, height: FigureDefaults.asciiHeight) }
+
+  /// Writes `svg()` to `path` as UTF-8, creating missing parent folders.
+  public func writeSVG(toFile path: String) throws {
+    let url = URL(fileURLWithPath: path)
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try Data(svg().utf8).write(to: url, options: .atomic)
+  }
 }
 
 /// Default sizes shared by every figure kind.

@@ -8,7 +8,7 @@ public struct Heatmap: Figure {
   /// Caption above the figure.
   public var title: String
   /// The matrix, `values[row][column]`; ragged rows are padded with NaN (drawn grey).
-  public var values: [[Double]]
+  public var values: [[Double]] { didSet { summarize() } }
   /// Optional text per cell, lines separated by `"\n"` (drawn centred in the cell).
   public var cellText: [[String]]?
   /// Names of the rows (left side); defaults to indices.
@@ -37,6 +37,8 @@ public struct Heatmap: Figure {
     self.rowLabels = rowLabels; self.columnLabels = columnLabels; self.colorScale = colorScale
     self.range = range; self.showColorBar = showColorBar; self.xLabel = xLabel; self.yLabel = yLabel
     let rows = values.count, cols = values.map(\.count).max() ?? 0
+    self.cellSize = 0
+    summarize()
     if let size = cellSize {
       self.cellSize = size
     } else if let text = cellText {
@@ -48,31 +50,69 @@ public struct Heatmap: Figure {
   }
 
   var rows: Int { values.count }
-  var columns: Int { values.map(\.count).max() ?? 0 }
+  /// Width of the widest row (cached, as are the finite extremes below).
+  private(set) var columns = 0
+  private var finiteMin: Double? = nil
+  private var finiteMax: Double? = nil
+  private var nonFinite = 0
+
+  private mutating func summarize() {
+    columns = values.map(\.count).max() ?? 0
+    (finiteMin, finiteMax, nonFinite) = (nil, nil, 0)
+    for row in values {
+      nonFinite += columns - row.count
+      for v in row {
+        guard v.isFinite else { nonFinite += 1; continue }
+        finiteMin = Swift.min(finiteMin ?? v, v)
+        finiteMax = Swift.max(finiteMax ?? v, v)
+      }
+    }
+  }
 
   func value(_ r: Int, _ c: Int) -> Double { c < values[r].count ? values[r][c] : .nan }
 
   /// Number of cells that are NaN or ±∞ (drawn grey).
-  public var skippedCount: Int { values.reduce(0) { $0 + $1.filter { !$0.isFinite }.count } + values.reduce(0) { $0 + columns - $1.count } }
+  public var skippedCount: Int { nonFinite }
 
-  var colorRange: ClosedRange<Double> { range ?? colorScale.range(of: values.flatMap { $0 }) }
+  var colorRange: ClosedRange<Double> {
+    range ?? colorScale.range(of: [finiteMin, finiteMax].compactMap { $0 })
+  }
 
   func fraction(_ v: Double) -> Double {
     let r = colorRange
     return r.upperBound > r.lowerBound ? (v - r.lowerBound) / (r.upperBound - r.lowerBound) : 1
   }
 
-  /// Labels for `count` rows or columns: the given names, or indices (thinned for big matrices).
-  static func axisLabels(_ names: [String], count: Int) -> [(Int, String)] {
-    if !names.isEmpty { return names.prefix(count).enumerated().map { ($0.offset, $0.element) } }
-    let step = count <= 30 ? 1 : max(1, Int(Ticks.niceStep(span: Double(count), target: 8)))
-    return stride(from: 0, to: count, by: step).map { ($0, String($0)) }
+  /// Labels for `count` rows or columns: the given names, or indices; every `step`-th one so
+  /// that labels are at least `spacing` pixels apart.
+  static func axisLabels(_ names: [String], count: Int, cellSize: Double, spacing: (String) -> Double) -> [(Int, String)] {
+    let all = names.isEmpty ? (0..<count).map(String.init) : Array(names.prefix(count))
+    let needed = all.map(spacing).max() ?? 0
+    var step = 1
+    if needed > cellSize {
+      let raw = Int((needed / max(cellSize, 0.01)).rounded(.up))
+      step = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000].first { $0 >= raw } ?? raw
+    }
+    return stride(from: 0, to: all.count, by: step).map { ($0, all[$0]) }
+  }
+
+  /// Whether column names are drawn vertically (names wider than a cell).
+  private var rotateColumnLabels: Bool {
+    !columnLabels.isEmpty && cellSize >= 12
+      && (columnLabels.prefix(columns).map { SVGWriter.textWidth($0, size: 11) }.max() ?? 0) > cellSize - 2
+  }
+
+  private var rowLabelList: [(Int, String)] { Self.axisLabels(rowLabels, count: rows, cellSize: cellSize) { _ in 13 } }
+
+  private var columnLabelList: [(Int, String)] {
+    let rotate = rotateColumnLabels
+    return Self.axisLabels(columnLabels, count: columns, cellSize: cellSize) { rotate ? 13 : SVGWriter.textWidth($0, size: 11) + 4 }
   }
 
   private var layout: (left: Double, top: Double, right: Double, bottom: Double, rotateColumns: Bool) {
-    let rowLabelWidth = Self.axisLabels(rowLabels, count: rows).map { SVGWriter.textWidth($0.1, size: 11) }.max() ?? 0
-    let colLabelWidth = Self.axisLabels(columnLabels, count: columns).map { SVGWriter.textWidth($0.1, size: 11) }.max() ?? 0
-    let rotate = colLabelWidth > cellSize - 2
+    let rowLabelWidth = rowLabelList.map { SVGWriter.textWidth($0.1, size: 11) }.max() ?? 0
+    let colLabelWidth = columnLabelList.map { SVGWriter.textWidth($0.1, size: 11) }.max() ?? 0
+    let rotate = rotateColumnLabels
     let left = 12 + (yLabel.isEmpty ? 0 : 22) + rowLabelWidth + 8
     let top = (title.isEmpty ? 12 : 40) + (rotate ? colLabelWidth + 10 : 18)
     var right: Double = 20
@@ -97,17 +137,26 @@ public struct Heatmap: Figure {
     let gridRight = l.left + Double(columns) * cellSize
     let gridBottom = l.top + Double(rows) * cellSize
     if !title.isEmpty { svg.text(title, x: (l.left + gridRight) / 2, y: 20, size: PlotFrame.titleFont, bold: true) }
-    for r in 0..<rows {  // runs of equal colour become one rect
+    svg.beginGroup("shape-rendering=\"crispEdges\"")
+    // Runs of equal colour in a row become one rectangle, and all rectangles of one colour one
+    // path (colours are quantised to 256 levels), which keeps a 200×200 matrix well under 1 MB.
+    var order: [String] = []
+    var runs: [String: [String]] = [:]
+    let size = NumberFormat.coord(cellSize)
+    for r in 0..<rows {
+      let colors = (0..<columns).map { cellColor(value(r, $0)) }
       var c = 0
       while c < columns {
-        let color = cellColor(value(r, c))
         var end = c + 1
-        while end < columns, cellColor(value(r, end)) == color { end += 1 }
-        svg.rect(x: l.left + Double(c) * cellSize, y: l.top + Double(r) * cellSize,
-                 width: Double(end - c) * cellSize, height: cellSize, fill: color)
+        while end < columns, colors[end] == colors[c] { end += 1 }
+        if runs[colors[c]] == nil { order.append(colors[c]); runs[colors[c]] = [] }
+        let w = NumberFormat.coord(Double(end - c) * cellSize)
+        runs[colors[c]]!.append("M\(NumberFormat.coord(l.left + Double(c) * cellSize)) \(NumberFormat.coord(l.top + Double(r) * cellSize))h\(w)v\(size)h-\(w)z")
         c = end
       }
     }
+    for color in order { svg.path(runs[color]!.joined(), fill: color) }
+    svg.endGroup()
     if let text = cellText {
       let size = min(max(cellSize * 0.27, 5), 12)
       for r in 0..<min(rows, text.count) {
@@ -124,10 +173,10 @@ public struct Heatmap: Figure {
       }
     }
     svg.rect(x: l.left, y: l.top, width: gridRight - l.left, height: gridBottom - l.top, fill: "none", stroke: Palette.axis)
-    for (r, name) in Self.axisLabels(rowLabels, count: rows) {
+    for (r, name) in rowLabelList {
       svg.text(name, x: l.left - 6, y: l.top + (Double(r) + 0.5) * cellSize, size: 11, anchor: .end)
     }
-    for (c, name) in Self.axisLabels(columnLabels, count: columns) {
+    for (c, name) in columnLabelList {
       let x = l.left + (Double(c) + 0.5) * cellSize
       if l.rotateColumns {
         svg.text(name, x: x, y: l.top - 6, size: 11, anchor: .start, rotate: -90)

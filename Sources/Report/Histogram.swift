@@ -102,7 +102,7 @@ public struct Histogram: Figure {
       }
       if let last = points.last ?? nil { points.append((last.0, base)) }
       svg.path(SVGWriter.pathData(points) + " Z", fill: Palette.color(i), stroke: Palette.color(i),
-               strokeWidth: single ? 0.8 : 1.4, fillOpacity: single ? 0.75 : 0.25, name: s.name)
+               strokeWidth: single ? 0.8 : 1.4, fillOpacity: single ? 0.75 : (binned.count == 2 ? 0.25 : 0.1), name: s.name)
       if single {  // thin separators make single-series bars readable
         for b in 1..<max(edges.count - 1, 1) where s.counts[b - 1] > 0 || s.counts[b] > 0 {
           if let xb = frame.px(edges[b]), let top = frame.py(max(s.counts[b - 1], s.counts[b])) {
@@ -126,14 +126,16 @@ public struct Histogram: Figure {
         let c0 = plot.column(edges[b]) ?? 0, c1 = max((plot.column(edges[b + 1]) ?? columns - 1) - 1, c0)
         for col in c0...min(c1, columns - 1) { heights[col] = max(heights[col], c) }
       }
-      let ch: Character = binned.count == 1 ? "█" : Palette.marker(i)
-      for col in 0..<columns where heights[col] > 0 {
-        guard let r = plot.row(heights[col]) else { continue }
-        if binned.count == 1 {
-          for rr in r..<plot.canvas.height { plot.canvas[col, rr] = ch }
-        } else {
-          plot.canvas[col, r] = ch
+      if binned.count == 1 {
+        for col in 0..<columns where heights[col] > 0 {
+          guard let r = plot.row(heights[col]) else { continue }
+          for rr in r..<plot.canvas.height { plot.canvas[col, rr] = "█" }
         }
+      } else {  // several series: a line through the bin centres of each
+        let centres: [(Double, Double)?] = s.counts.enumerated().map { b, c in
+          c.isFinite ? ((edges[b] + edges[b + 1]) / 2, c) : nil
+        }
+        plot.polyline(centres, Palette.marker(i))
       }
     }
     plot.legend = binned.enumerated().map { (Palette.marker($0.offset), $0.element.name) }

@@ -74,6 +74,13 @@ public struct LinePlot: Figure {
               logY: logY, guides: guides)
   }
 
+  /// A plot of one series against its index (x = 0, 1, 2, …), e.g. a loss per step.
+  public init(title: String, xLabel: String = "", yLabel: String = "", ys: [Double],
+              markers: Bool = false, logY: Bool = false, guides: [Double] = []) {
+    self.init(title: title, xLabel: xLabel, yLabel: yLabel, xs: ys.indices.map(Double.init), ys: ys,
+              markers: markers, logY: logY, guides: guides)
+  }
+
   /// Number of values that could not be drawn (NaN, ±∞, or ≤ 0 on a log axis).
   public var skippedCount: Int { series.reduce(0) { $0 + $1.points(logY: logY).skipped } }
 

@@ -146,7 +146,7 @@ public struct MermaidGraph: Sendable, Equatable {
   /// Graphviz DOT source (`dot -Tsvg`), with `rankdir` from `direction`.
   public func dot(name: String = "G") -> String {
     var lines = ["digraph \"\(Self.dotEscape(name))\" {", "  rankdir=\(direction.rawValue == "LR" ? "LR" : "TB");",
-                 "  node [fontname=\"Helvetica\", fontsize=11];"]
+                 "  node [fontname=\"Helvetica\", fontsize=11];", "  edge [fontname=\"Helvetica\", fontsize=10];"]
     for node in nodes {
       let attributes: String
       switch node.shape {

@@ -21,6 +21,8 @@ struct PlotFrame {
   var width: Double
   var height: Double
   var showGrid = true
+  /// Colour of the notes under the figure (warnings are red; summaries may be plain).
+  var noteColor = "#a33333"
 
   // Plot area in pixels.
   private(set) var left: Double = 0
@@ -67,7 +69,9 @@ struct PlotFrame {
     let rotate = x.isCategorical && widest + 4 > slot
     let xTickHeight = rotate ? min(widest, 140) * 0.6 + 22 : 22
     let bottom = 8 + xTickHeight + (xLabel.isEmpty ? 0 : 20) + Double(notes.count) * 15
-    return (left, right, top, bottom, rotate)
+    // rotated labels hang to the left of their tick: keep the first one inside the figure
+    let leftForLabels = rotate ? (x.labels.first.map { SVGWriter.textWidth($0, size: Self.tickFont) } ?? 0) * 0.82 - slot / 2 + 10 : 0
+    return (max(left, leftForLabels), right, top, bottom, rotate)
   }
 
   /// Pixel x of a data value (nil if it cannot be drawn on this axis).
@@ -137,7 +141,7 @@ struct PlotFrame {
       }
     }
     for (i, note) in notes.enumerated() {
-      svg.text(note, x: 10, y: height - 10 - Double(notes.count - 1 - i) * 15, size: Self.tickFont, anchor: .start, fill: "#a33333")
+      svg.text(note, x: 10, y: height - 10 - Double(notes.count - 1 - i) * 15, size: Self.tickFont, anchor: .start, fill: noteColor)
     }
     return svg.document()
   }

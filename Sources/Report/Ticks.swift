@@ -63,7 +63,7 @@ public enum Ticks {
       let digits = max(1, Int(Foundation.log10(biggest / step).rounded(.up)) + 1)
       return ticks.map { NumberFormat.scientific($0, significant: min(digits, 6)) }
     }
-    let decimals = max(0, Int((-Foundation.log10(step) + 1e-9).rounded(.up)))
+    let decimals = max(0, Int((-Foundation.log10(step) - 1e-9).rounded(.up)))
     return ticks.map { NumberFormat.fixed($0, decimals: min(decimals, 12)) }
   }
 

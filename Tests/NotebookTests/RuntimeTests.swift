@@ -88,10 +88,8 @@ import Testing
     #expect(text == "one two\nthree four\nfive\n\n- item a\n- item b")
   }
 
-  @Test func markdownHelpers() {
-    #expect(Markdown.slug("3. The `keepdim` bug: (27, 1)!") == "3-the-keepdim-bug-27-1")
-    #expect(Markdown.fenced("a ``` b", language: "text") == "````text\na ``` b\n````\n")
-    #expect(Markdown.table(["a", "b"], [["x|y", "1"]]) == "| a | b |\n|---|---:|\n| x\\|y | 1 |\n")
+  @Test func pageTablesRightAlignNumbers() {
+    #expect(StudyPageWriter.table(["a", "b"], [["x|y", "1"]]) == "| a    |   b |\n| ---- | --: |\n| x\\|y |   1 |\n")
   }
 }
 

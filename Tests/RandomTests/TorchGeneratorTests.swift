@@ -111,7 +111,7 @@ import Testing
   @Test(arguments: TorchFixture.cases("normal_std"))
   func normalWithStd(_ c: FixtureCase) {
     var g = TorchGenerator(seed: c.seed)
-    let drawn = g.normal(c.args["shape"].elementCount, mean: c.args["mean"].double, std: c.args["std"].double)
+    let drawn = g.normal(c.args["shape"].elementCount, doubleMean: c.args["mean"].double, doubleStd: c.args["std"].double)
     #expect(drawn == c.values.floats)
   }
 

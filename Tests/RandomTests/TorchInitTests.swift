@@ -28,8 +28,14 @@ import Testing
   func kaimingNormalTanh(_ c: FixtureCase) {
     let shape = c.args["shape"].ints
     var g = TorchGenerator(seed: c.seed)
-    let w = TorchInit.kaimingNormal(fanOut: shape[0], fanIn: shape[1], gain: TorchInit.Gain.tanh, generator: &g)
+    let w = TorchInit.kaimingNormal(fanOut: shape[0], fanIn: shape[1], nonlinearity: .tanh, generator: &g)
     #expect(w == c.values.floats)
+    var h = TorchGenerator(seed: c.seed)
+    let viaFloatGain = TorchInit.kaimingNormal(fanOut: shape[0], fanIn: shape[1], gain: 5.0 / 3.0, generator: &h)
+    // A Float gain (5/3 rounded to float) moves std by one ulp, and the values by up to two.
+    let expected = c.values.floats
+    let beyondTwoUlps = zip(viaFloatGain, expected).filter { abs($0 - $1) > 2 * $1.ulp }.count
+    #expect(beyondTwoUlps == 0)
   }
 
   @Test func embeddingSpecVectors() {

@@ -1,0 +1,231 @@
+// Register-tiled micro-kernels for `sgemm` (see GEMM.swift for the blocking around them).
+//
+// Each kernel keeps an MR×32 block of C in `SIMD16<Float>` accumulators and walks the packed
+// panels one k-step at a time. The accumulators start at zero and take exactly one fused
+// multiply-add per k-step, in k order: every element of C is therefore computed by the same
+// sequence of operations whichever tile, edge path or thread it lands in.
+
+/// The 6×32 register tile: `C[6×32] = alpha · Ap·Bp + beta · C` over `kc` packed steps.
+///
+/// Row `r` of A at step `p` is read at `a[r·aRowStride + p·aStepStride]`, so the kernel reads a
+/// row-major A in place (strides lda, 1) or a transposed one (1, lda) without packing it.
+/// `b` is a packed B micro-panel (32 floats per step). 12 `SIMD16<Float>` accumulators stay
+/// in zmm registers; each step broadcasts 6 A values and issues one FMA per accumulator.
+/// Tiles cut by the matrix edge (`mr < MR` or `nr < 32`) go through `scratch`, with the same
+/// per-element arithmetic as a full tile.
+@inline(__always)
+func microKernel6x32(
+  kc: Int, a: UnsafePointer<Float>, aRowStride: Int, aStepStride: Int, b: UnsafePointer<Float>,
+  c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float,
+  mr: Int, nr: Int, scratch: UnsafeMutablePointer<Float>
+) {
+  var c00 = SIMD16<Float>(); var c01 = SIMD16<Float>()
+  var c10 = SIMD16<Float>(); var c11 = SIMD16<Float>()
+  var c20 = SIMD16<Float>(); var c21 = SIMD16<Float>()
+  var c30 = SIMD16<Float>(); var c31 = SIMD16<Float>()
+  var c40 = SIMD16<Float>(); var c41 = SIMD16<Float>()
+  var c50 = SIMD16<Float>(); var c51 = SIMD16<Float>()
+  // Rows past `mr` re-read the last real row (their results are discarded), so a ragged panel
+  // needs no padded copy and nothing outside A is ever read.
+  let lastRow = mr &- 1
+  let o1 = min(1, lastRow) &* aRowStride
+  let o2 = min(2, lastRow) &* aRowStride
+  let o3 = min(3, lastRow) &* aRowStride
+  let o4 = min(4, lastRow) &* aRowStride
+  let o5 = min(5, lastRow) &* aRowStride
+  var pa = a
+  var pb = UnsafeRawPointer(b)
+  for _ in 0..<kc {
+    let b0 = pb.loadUnaligned(as: SIMD16<Float>.self)
+    let b1 = pb.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
+    let a0 = SIMD16<Float>(repeating: pa[0])
+    c00.addProduct(a0, b0); c01.addProduct(a0, b1)
+    let a1 = SIMD16<Float>(repeating: pa[o1])
+    c10.addProduct(a1, b0); c11.addProduct(a1, b1)
+    let a2 = SIMD16<Float>(repeating: pa[o2])
+    c20.addProduct(a2, b0); c21.addProduct(a2, b1)
+    let a3 = SIMD16<Float>(repeating: pa[o3])
+    c30.addProduct(a3, b0); c31.addProduct(a3, b1)
+    let a4 = SIMD16<Float>(repeating: pa[o4])
+    c40.addProduct(a4, b0); c41.addProduct(a4, b1)
+    let a5 = SIMD16<Float>(repeating: pa[o5])
+    c50.addProduct(a5, b0); c51.addProduct(a5, b1)
+    pa += aStepStride
+    pb += 128
+  }
+  if mr == 6 && nr == 32 {
+    let va = SIMD16<Float>(repeating: alpha)
+    if beta == 0 {
+      storeTileRow(c + 0 * ldc, c00 * va, c01 * va)
+      storeTileRow(c + 1 * ldc, c10 * va, c11 * va)
+      storeTileRow(c + 2 * ldc, c20 * va, c21 * va)
+      storeTileRow(c + 3 * ldc, c30 * va, c31 * va)
+      storeTileRow(c + 4 * ldc, c40 * va, c41 * va)
+      storeTileRow(c + 5 * ldc, c50 * va, c51 * va)
+    } else {
+      let vb = SIMD16<Float>(repeating: beta)
+      updateTileRow(c + 0 * ldc, c00 * va, c01 * va, vb)
+      updateTileRow(c + 1 * ldc, c10 * va, c11 * va, vb)
+      updateTileRow(c + 2 * ldc, c20 * va, c21 * va, vb)
+      updateTileRow(c + 3 * ldc, c30 * va, c31 * va, vb)
+      updateTileRow(c + 4 * ldc, c40 * va, c41 * va, vb)
+      updateTileRow(c + 5 * ldc, c50 * va, c51 * va, vb)
+    }
+  } else {
+    storeTileRow(scratch + 0, c00, c01)
+    storeTileRow(scratch + 32, c10, c11)
+    storeTileRow(scratch + 64, c20, c21)
+    storeTileRow(scratch + 96, c30, c31)
+    storeTileRow(scratch + 128, c40, c41)
+    storeTileRow(scratch + 160, c50, c51)
+    mergeEdgeTile(scratch, rows: mr, cols: nr, into: c, ldc: ldc, alpha: alpha, beta: beta)
+  }
+}
+
+/// The 8×32 register tile: `C[8×32] = alpha · Ap·Bp + beta · C` over `kc` packed steps.
+///
+/// Row `r` of A at step `p` is read at `a[r·aRowStride + p·aStepStride]`, so the kernel reads a
+/// row-major A in place (strides lda, 1) or a transposed one (1, lda) without packing it.
+/// `b` is a packed B micro-panel (32 floats per step). 16 `SIMD16<Float>` accumulators stay
+/// in zmm registers; each step broadcasts 8 A values and issues one FMA per accumulator.
+/// Tiles cut by the matrix edge (`mr < MR` or `nr < 32`) go through `scratch`, with the same
+/// per-element arithmetic as a full tile.
+@inline(__always)
+func microKernel8x32(
+  kc: Int, a: UnsafePointer<Float>, aRowStride: Int, aStepStride: Int, b: UnsafePointer<Float>,
+  c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float,
+  mr: Int, nr: Int, scratch: UnsafeMutablePointer<Float>
+) {
+  var c00 = SIMD16<Float>(); var c01 = SIMD16<Float>()
+  var c10 = SIMD16<Float>(); var c11 = SIMD16<Float>()
+  var c20 = SIMD16<Float>(); var c21 = SIMD16<Float>()
+  var c30 = SIMD16<Float>(); var c31 = SIMD16<Float>()
+  var c40 = SIMD16<Float>(); var c41 = SIMD16<Float>()
+  var c50 = SIMD16<Float>(); var c51 = SIMD16<Float>()
+  var c60 = SIMD16<Float>(); var c61 = SIMD16<Float>()
+  var c70 = SIMD16<Float>(); var c71 = SIMD16<Float>()
+  // Rows past `mr` re-read the last real row (their results are discarded), so a ragged panel
+  // needs no padded copy and nothing outside A is ever read.
+  let lastRow = mr &- 1
+  let o1 = min(1, lastRow) &* aRowStride
+  let o2 = min(2, lastRow) &* aRowStride
+  let o3 = min(3, lastRow) &* aRowStride
+  let o4 = min(4, lastRow) &* aRowStride
+  let o5 = min(5, lastRow) &* aRowStride
+  let o6 = min(6, lastRow) &* aRowStride
+  let o7 = min(7, lastRow) &* aRowStride
+  var pa = a
+  var pb = UnsafeRawPointer(b)
+  for _ in 0..<kc {
+    let b0 = pb.loadUnaligned(as: SIMD16<Float>.self)
+    let b1 = pb.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
+    let a0 = SIMD16<Float>(repeating: pa[0])
+    c00.addProduct(a0, b0); c01.addProduct(a0, b1)
+    let a1 = SIMD16<Float>(repeating: pa[o1])
+    c10.addProduct(a1, b0); c11.addProduct(a1, b1)
+    let a2 = SIMD16<Float>(repeating: pa[o2])
+    c20.addProduct(a2, b0); c21.addProduct(a2, b1)
+    let a3 = SIMD16<Float>(repeating: pa[o3])
+    c30.addProduct(a3, b0); c31.addProduct(a3, b1)
+    let a4 = SIMD16<Float>(repeating: pa[o4])
+    c40.addProduct(a4, b0); c41.addProduct(a4, b1)
+    let a5 = SIMD16<Float>(repeating: pa[o5])
+    c50.addProduct(a5, b0); c51.addProduct(a5, b1)
+    let a6 = SIMD16<Float>(repeating: pa[o6])
+    c60.addProduct(a6, b0); c61.addProduct(a6, b1)
+    let a7 = SIMD16<Float>(repeating: pa[o7])
+    c70.addProduct(a7, b0); c71.addProduct(a7, b1)
+    pa += aStepStride
+    pb += 128
+  }
+  if mr == 8 && nr == 32 {
+    let va = SIMD16<Float>(repeating: alpha)
+    if beta == 0 {
+      storeTileRow(c + 0 * ldc, c00 * va, c01 * va)
+      storeTileRow(c + 1 * ldc, c10 * va, c11 * va)
+      storeTileRow(c + 2 * ldc, c20 * va, c21 * va)
+      storeTileRow(c + 3 * ldc, c30 * va, c31 * va)
+      storeTileRow(c + 4 * ldc, c40 * va, c41 * va)
+      storeTileRow(c + 5 * ldc, c50 * va, c51 * va)
+      storeTileRow(c + 6 * ldc, c60 * va, c61 * va)
+      storeTileRow(c + 7 * ldc, c70 * va, c71 * va)
+    } else {
+      let vb = SIMD16<Float>(repeating: beta)
+      updateTileRow(c + 0 * ldc, c00 * va, c01 * va, vb)
+      updateTileRow(c + 1 * ldc, c10 * va, c11 * va, vb)
+      updateTileRow(c + 2 * ldc, c20 * va, c21 * va, vb)
+      updateTileRow(c + 3 * ldc, c30 * va, c31 * va, vb)
+      updateTileRow(c + 4 * ldc, c40 * va, c41 * va, vb)
+      updateTileRow(c + 5 * ldc, c50 * va, c51 * va, vb)
+      updateTileRow(c + 6 * ldc, c60 * va, c61 * va, vb)
+      updateTileRow(c + 7 * ldc, c70 * va, c71 * va, vb)
+    }
+  } else {
+    storeTileRow(scratch + 0, c00, c01)
+    storeTileRow(scratch + 32, c10, c11)
+    storeTileRow(scratch + 64, c20, c21)
+    storeTileRow(scratch + 96, c30, c31)
+    storeTileRow(scratch + 128, c40, c41)
+    storeTileRow(scratch + 160, c50, c51)
+    storeTileRow(scratch + 192, c60, c61)
+    storeTileRow(scratch + 224, c70, c71)
+    mergeEdgeTile(scratch, rows: mr, cols: nr, into: c, ldc: ldc, alpha: alpha, beta: beta)
+  }
+}
+
+/// Stores one 32-wide tile row (two vectors) at `row`.
+@inline(__always)
+func storeTileRow(_ row: UnsafeMutablePointer<Float>, _ v0: SIMD16<Float>, _ v1: SIMD16<Float>) {
+  let raw = UnsafeMutableRawPointer(row)
+  raw.storeBytes(of: v0, as: SIMD16<Float>.self)
+  raw.storeBytes(of: v1, toByteOffset: 64, as: SIMD16<Float>.self)
+}
+
+/// `row[0..<32] = scaled + beta · row[0..<32]`, the `beta != 0` store of a full tile row.
+@inline(__always)
+func updateTileRow(
+  _ row: UnsafeMutablePointer<Float>, _ s0: SIMD16<Float>, _ s1: SIMD16<Float>, _ beta: SIMD16<Float>
+) {
+  let raw = UnsafeMutableRawPointer(row)
+  let old0 = UnsafeRawPointer(raw).loadUnaligned(as: SIMD16<Float>.self)
+  let old1 = UnsafeRawPointer(raw).loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
+  raw.storeBytes(of: s0 + beta * old0, as: SIMD16<Float>.self)
+  raw.storeBytes(of: s1 + beta * old1, toByteOffset: 64, as: SIMD16<Float>.self)
+}
+
+/// Writes the valid `rows × cols` corner of a raw accumulator tile (row stride 32) into C with the
+/// same per-element arithmetic as the full-tile stores: `alpha·acc` or `alpha·acc + beta·c`.
+///
+/// Rows at least 16 wide go through two overlapping vectors (columns `0..<16` and
+/// `cols-16..<cols`); both read C before either writes, so overlapping lanes get the same value.
+@inline(never)
+func mergeEdgeTile(
+  _ tile: UnsafePointer<Float>, rows: Int, cols: Int,
+  into c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
+) {
+  let va = SIMD16<Float>(repeating: alpha), vb = SIMD16<Float>(repeating: beta)
+  let tail = (cols &- 16) &* 4
+  for r in 0..<rows {
+    let src = tile + r &* 32
+    let dst = c + r &* ldc
+    if cols >= 16 {
+      let acc = UnsafeRawPointer(src)
+      let out = UnsafeMutableRawPointer(dst)
+      let head0 = acc.loadUnaligned(as: SIMD16<Float>.self) * va
+      let tail0 = acc.loadUnaligned(fromByteOffset: tail, as: SIMD16<Float>.self) * va
+      if beta == 0 {
+        out.storeBytes(of: head0, as: SIMD16<Float>.self)
+        out.storeBytes(of: tail0, toByteOffset: tail, as: SIMD16<Float>.self)
+      } else {
+        let oldHead = UnsafeRawPointer(out).loadUnaligned(as: SIMD16<Float>.self)
+        let oldTail = UnsafeRawPointer(out).loadUnaligned(fromByteOffset: tail, as: SIMD16<Float>.self)
+        out.storeBytes(of: head0 + vb * oldHead, as: SIMD16<Float>.self)
+        out.storeBytes(of: tail0 + vb * oldTail, toByteOffset: tail, as: SIMD16<Float>.self)
+      }
+    } else if beta == 0 {
+      for j in 0..<cols { dst[j] = src[j] * alpha }
+    } else {
+      for j in 0..<cols { dst[j] = src[j] * alpha + beta * dst[j] }
+    }
+  }
+}

@@ -1,0 +1,210 @@
+// Binary element-wise arithmetic with PyTorch broadcasting, the Float-on-either-side forms, and
+// the in-place updates optimisers use. Forward: one contiguous loop when both operands have the
+// same contiguous layout, else the strided loop with stride 0 on broadcast dims. Backward: the
+// gradient of each operand is reduced (`sumTo`) back to the operand's own shape.
+
+/// The four arithmetic operations between tensors.
+enum BinaryOp {
+  case add, sub, mul, div
+
+  var name: String {
+    switch self {
+    case .add: "add"
+    case .sub: "sub"
+    case .mul: "mul"
+    case .div: "div"
+    }
+  }
+}
+
+/// Writes `f(a, b)` into the contiguous `out` of the broadcast shape.
+@inline(__always)
+func broadcastKernel(_ a: Tensor, _ b: Tensor, _ out: Tensor, _ f: (Float, Float) -> Float) {
+  let o = out.pointer
+  if a.isContiguous && b.isContiguous && a.shape == b.shape {
+    let x = a.pointer, y = b.pointer
+    for i in 0..<out.count { o[i] = f(x[i], y[i]) }
+  } else if b.count == 1 && a.isContiguous && a.shape == out.shape {
+    let x = a.pointer, yv = b.pointer[0]
+    for i in 0..<out.count { o[i] = f(x[i], yv) }
+  } else {
+    let sa = broadcastStrides(shape: a.shape, strides: a.strides, to: out.shape)
+    let sb = broadcastStrides(shape: b.shape, strides: b.strides, to: out.shape)
+    stridedBinary(out.shape, dst: o, out.strides, a.pointer, sa, b.pointer, sb, f)
+  }
+}
+
+extension Tensor {
+  /// `a op b` with broadcasting, recorded for autograd.
+  static func binary(_ a: Tensor, _ b: Tensor, _ op: BinaryOp) -> Tensor {
+    let outShape = broadcastShapes(a.shape, b.shape, op: op.name)
+    let out = Tensor(uninitialized: outShape)
+    switch op {
+    case .add: broadcastKernel(a, b, out, +)
+    case .sub: broadcastKernel(a, b, out, -)
+    case .mul: broadcastKernel(a, b, out, *)
+    case .div: broadcastKernel(a, b, out, /)
+    }
+    if shouldRecord(a, b) {
+      out.setGradFn(op.name, [a, b]) { _, g, inputs in
+        let x = inputs[0], y = inputs[1]
+        switch op {
+        case .add:
+          if x.requiresGrad { x.accumulateGrad(g.sumTo(x.shape), owned: x.shape != g.shape) }
+          if y.requiresGrad { y.accumulateGrad(g.sumTo(y.shape), owned: y.shape != g.shape) }
+        case .sub:
+          if x.requiresGrad { x.accumulateGrad(g.sumTo(x.shape), owned: x.shape != g.shape) }
+          if y.requiresGrad { y.accumulateGrad(-(g.sumTo(y.shape)), owned: true) }
+        case .mul:
+          if x.requiresGrad { x.accumulateGrad((g * y).sumTo(x.shape), owned: true) }
+          if y.requiresGrad { y.accumulateGrad((g * x).sumTo(y.shape), owned: true) }
+        case .div:
+          if x.requiresGrad { x.accumulateGrad((g / y).sumTo(x.shape), owned: true) }
+          if y.requiresGrad { y.accumulateGrad((-(g * x) / (y * y)).sumTo(y.shape), owned: true) }
+        }
+      }
+    }
+    out.checkAnomaly(op.name, a, b)
+    return out
+  }
+
+  /// Sums a gradient of a broadcast result back to `target`, the shape of the operand that was
+  /// broadcast: over the leading dims it lacked and the dims where it had size 1.
+  func sumTo(_ target: [Int]) -> Tensor {
+    if target == shape { return self }
+    let lead = rank - target.count
+    require(lead >= 0, "internal: sumTo \(describe(shape)) → \(describe(target))")
+    var dims = Array(0..<lead)
+    for i in 0..<target.count where target[i] == 1 && shape[lead + i] != 1 { dims.append(lead + i) }
+    return sum(dims: dims, keepdim: true).view(target)
+  }
+
+  // MARK: Operators
+
+  /// Element-wise sum with broadcasting.
+  public static func + (a: Tensor, b: Tensor) -> Tensor { binary(a, b, .add) }
+  /// Element-wise difference with broadcasting.
+  public static func - (a: Tensor, b: Tensor) -> Tensor { binary(a, b, .sub) }
+  /// Element-wise product with broadcasting.
+  public static func * (a: Tensor, b: Tensor) -> Tensor { binary(a, b, .mul) }
+  /// Element-wise quotient with broadcasting.
+  public static func / (a: Tensor, b: Tensor) -> Tensor { binary(a, b, .div) }
+
+  /// `x + c` for every element.
+  public static func + (a: Tensor, c: Float) -> Tensor {
+    a.mapScalar("add", { $0 + c }, derivative: { _, _ in 1 })
+  }
+  /// `c + x` for every element.
+  public static func + (c: Float, a: Tensor) -> Tensor {
+    a.mapScalar("add", { c + $0 }, derivative: { _, _ in 1 })
+  }
+  /// `x − c` for every element.
+  public static func - (a: Tensor, c: Float) -> Tensor {
+    a.mapScalar("sub", { $0 - c }, derivative: { _, _ in 1 })
+  }
+  /// `c − x` for every element.
+  public static func - (c: Float, a: Tensor) -> Tensor {
+    a.mapScalar("rsub", { c - $0 }, derivative: { _, _ in -1 })
+  }
+  /// `x · c` for every element.
+  public static func * (a: Tensor, c: Float) -> Tensor {
+    a.mapScalar("mul", { $0 * c }, derivative: { _, _ in c })
+  }
+  /// `c · x` for every element (`2 * x`).
+  public static func * (c: Float, a: Tensor) -> Tensor {
+    a.mapScalar("mul", { c * $0 }, derivative: { _, _ in c })
+  }
+  /// `x / c` for every element (true division, as PyTorch).
+  public static func / (a: Tensor, c: Float) -> Tensor {
+    a.mapScalar("div", { $0 / c }, derivative: { _, _ in 1 / c })
+  }
+  /// `c / x` for every element (`1 / x`).
+  public static func / (c: Float, a: Tensor) -> Tensor {
+    a.mapScalar("reciprocal", { c / $0 }, derivative: { x, _ in -c / (x * x) })
+  }
+  /// Element-wise negation.
+  public static prefix func - (a: Tensor) -> Tensor {
+    a.mapScalar("neg", { -$0 }, derivative: { _, _ in -1 })
+  }
+
+  // MARK: In-place updates (never recorded)
+
+  /// Stops when an in-place update would silently corrupt a recorded graph.
+  func checkInPlace(_ op: String) {
+    require(!(requiresGrad && Tensor.gradModeEnabled),
+                 "\(op): in-place update of a tensor that requires grad (shape \(describe(shape))); update `.data` or run it inside Tensor.withNoGrad")
+  }
+
+  /// In-place `a += b` (b broadcast to a's shape); not recorded.
+  public static func += (a: Tensor, b: Tensor) {
+    a.checkInPlace("+=")
+    inPlace(a, b, "+=", +)
+  }
+  /// In-place `a -= b` (b broadcast to a's shape); not recorded: `p.data -= lr * p.grad!`.
+  public static func -= (a: Tensor, b: Tensor) {
+    a.checkInPlace("-=")
+    inPlace(a, b, "-=", -)
+  }
+  /// In-place `a *= b` (b broadcast to a's shape); not recorded.
+  public static func *= (a: Tensor, b: Tensor) {
+    a.checkInPlace("*=")
+    inPlace(a, b, "*=", *)
+  }
+  /// In-place `a /= b` (b broadcast to a's shape); not recorded: `P /= P.sum(dim: 1, keepdim: true)`.
+  public static func /= (a: Tensor, b: Tensor) {
+    a.checkInPlace("/=")
+    inPlace(a, b, "/=", /)
+  }
+  /// In-place `a += c`; not recorded.
+  public static func += (a: Tensor, c: Float) { a += Tensor(c) }
+  /// In-place `a -= c`; not recorded.
+  public static func -= (a: Tensor, c: Float) { a -= Tensor(c) }
+  /// In-place `a *= c`; not recorded.
+  public static func *= (a: Tensor, c: Float) { a *= Tensor(c) }
+  /// In-place `a /= c`; not recorded.
+  public static func /= (a: Tensor, c: Float) { a /= Tensor(c) }
+
+  /// Applies `a[i] = f(a[i], b[i])` in place with b broadcast to a's shape.
+  @inline(__always)
+  static func inPlace(_ a: Tensor, _ b: Tensor, _ op: String, _ f: (Float, Float) -> Float) {
+    let target = broadcastShapes(a.shape, b.shape, op: op)
+    require(target == a.shape, "\(op): cannot broadcast \(describe(b.shape)) into the left side's shape \(describe(a.shape))")
+    let sb = broadcastStrides(shape: b.shape, strides: b.strides, to: a.shape)
+    // Copy b first if it overlaps a's storage (e.g. `x -= x.T`), so reads see the old values.
+    let src = b.storage === a.storage ? b.contiguousCopy() : b
+    defer { withExtendedLifetime(src) {} }
+    let ss = src === b ? sb : broadcastStrides(shape: src.shape, strides: src.strides, to: a.shape)
+    stridedBinary(a.shape, dst: a.pointer, a.strides, a.pointer, a.strides, src.pointer, ss, f)
+  }
+
+  /// In-place `self += scale · other` (other broadcast to self's shape) without recording: the
+  /// fused SGD step `p.addInPlace(p.grad!, scale: -lr)`.
+  public func addInPlace(_ other: Tensor, scale: Float = 1) {
+    addInPlaceUnrecorded(self, other, scale: scale)
+  }
+
+  /// Sets every element to `value` in place; not recorded.
+  public func fill(_ value: Float) {
+    let c = Tensor(value)
+    defer { withExtendedLifetime(c) {} }
+    stridedBinary(shape, dst: pointer, strides, pointer, strides, c.pointer, [Int](repeating: 0, count: rank)) { _, v in v }
+  }
+
+  /// `self += other` (same shape or broadcastable into it) without any checks on grad mode.
+  func addUnrecorded(_ other: Tensor) { addInPlaceUnrecorded(self, other, scale: 1) }
+}
+
+/// `dst += scale · src` in place (src broadcast to dst's shape); the workhorse of gradient
+/// accumulation and optimiser steps.
+func addInPlaceUnrecorded(_ dst: Tensor, _ src: Tensor, scale: Float) {
+  if dst.isContiguous && src.isContiguous && dst.shape == src.shape && dst.storage !== src.storage {
+    let d = dst.pointer, s = src.pointer
+    if scale == 1 {
+      for i in 0..<dst.count { d[i] += s[i] }
+    } else {
+      for i in 0..<dst.count { d[i] += scale * s[i] }
+    }
+    return
+  }
+  Tensor.inPlace(dst, src, "addInPlace") { $0 + scale * $1 }
+}

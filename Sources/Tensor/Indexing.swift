@@ -1,0 +1,129 @@
+// Advanced indexing: the embedding lookup `C[X]`, pair indexing `probs[arange(n), ys]`,
+// one-hot encodings, triangular masks, masked_fill and where. Gathers scatter-add in backward,
+// so repeated indices (the same character twice in a batch) accumulate their gradients.
+
+extension Tensor {
+  /// Rows of this tensor picked by an integer tensor of any shape (`C[X]`, the embedding lookup):
+  /// the result has shape `indices.shape + shape[1...]`. Backward scatter-adds into the rows.
+  public subscript(_ indices: IntTensor) -> Tensor { gatherRows(indices) }
+
+  /// Rows picked by `indices` (see `subscript(_: IntTensor)`).
+  public func gatherRows(_ indices: IntTensor) -> Tensor {
+    require(rank >= 1, "index: cannot index a 0-d tensor with an IntTensor")
+    let n = shape[0]
+    let rowShape = Array(shape.dropFirst())
+    let r = elementCount(rowShape)
+    let src = contiguous()
+    defer { withExtendedLifetime(src) {} }
+    let out = Tensor(uninitialized: indices.shape + rowShape)
+    let idx = indices.scalars
+    idx.withUnsafeBufferPointer { ip in
+      for (k, i) in ip.enumerated() {
+        require(i >= -n && i < n, "index: index \(i) is out of range for dim 0 of size \(n) (shape \(describe(shape)))")
+        let j = i < 0 ? i + n : i
+        (out.pointer + k * r).update(from: src.pointer + j * r, count: r)
+      }
+    }
+    if Tensor.shouldRecord(self) {
+      out.setGradFn("index", [self]) { _, g, inputs in
+        let gs = g.pointer
+        inputs[0].withGradBuffer(zeroed: true) { gx, _ in
+          idx.withUnsafeBufferPointer { ip in
+            for (k, i) in ip.enumerated() {
+              let dst = gx + (i < 0 ? i + n : i) * r, row = gs + k * r
+              for c in 0..<r { dst[c] += row[c] }
+            }
+          }
+        }
+      }
+    }
+    out.checkAnomaly("index", self)
+    return out
+  }
+
+  /// `t[rows[k], cols[k]]` for every k of a 2-D tensor (`probs[torch.arange(n), ys]`): the result
+  /// has the indices' shape. Backward scatter-adds.
+  public subscript(_ rows: IntTensor, _ cols: IntTensor) -> Tensor { gather(rows: rows, cols: cols) }
+
+  /// `t[rows[k], cols[k]]` for every k (see `subscript(_:_:)`).
+  public func gather(rows: IntTensor, cols: IntTensor) -> Tensor {
+    require(rank == 2, "index: pair indexing needs a 2-D tensor, got shape \(describe(shape))")
+    require(rows.shape == cols.shape, "index: row indices \(describe(rows.shape)) and column indices \(describe(cols.shape)) differ in shape")
+    let (m, n) = (shape[0], shape[1])
+    var flat = [Int](repeating: 0, count: rows.count)
+    for k in 0..<rows.count {
+      let i = rows.scalars[k], j = cols.scalars[k]
+      require(i >= -m && i < m && j >= -n && j < n, "index: (\(i), \(j)) is out of range for shape \(describe(shape))")
+      flat[k] = (i < 0 ? i + m : i) * strides[0] + (j < 0 ? j + n : j) * strides[1]
+    }
+    let out = Tensor(uninitialized: rows.shape)
+    for k in 0..<flat.count { out.pointer[k] = pointer[flat[k]] }
+    if Tensor.shouldRecord(self) {
+      let contiguousFlat = (0..<rows.count).map { k in
+        (rows.scalars[k] < 0 ? rows.scalars[k] + m : rows.scalars[k]) * n + (cols.scalars[k] < 0 ? cols.scalars[k] + n : cols.scalars[k])
+      }
+      out.setGradFn("index", [self]) { _, g, inputs in
+        inputs[0].withGradBuffer(zeroed: true) { gx, _ in
+          for k in 0..<contiguousFlat.count { gx[contiguousFlat[k]] += g.pointer[k] }
+        }
+      }
+    }
+    out.checkAnomaly("index", self)
+    return out
+  }
+
+  /// Lower-triangular part: elements above diagonal `diagonal` set to 0 (`torch.tril`).
+  public func tril(diagonal: Int = 0) -> Tensor { triangle(lower: true, diagonal: diagonal) }
+
+  /// Upper-triangular part: elements below diagonal `diagonal` set to 0 (`torch.triu`).
+  public func triu(diagonal: Int = 0) -> Tensor { triangle(lower: false, diagonal: diagonal) }
+
+  /// `torch.tril(x)`: the lower-triangular part of the last two dims.
+  public static func tril(_ x: Tensor, diagonal: Int = 0) -> Tensor { x.tril(diagonal: diagonal) }
+
+  func triangle(lower: Bool, diagonal: Int) -> Tensor {
+    require(rank >= 2, "\(lower ? "tril" : "triu"): needs at least 2 dims, got shape \(describe(shape))")
+    let (m, n) = (shape[rank - 2], shape[rank - 1])
+    let keep = Tensor(uninitialized: [m, n])
+    for i in 0..<m {
+      for j in 0..<n { keep.pointer[i * n + j] = (lower ? j - i <= diagonal : j - i >= diagonal) ? 1 : 0 }
+    }
+    return self * keep
+  }
+
+  /// This tensor with `value` wherever `mask` (broadcast to this shape) is non-zero
+  /// (`wei.masked_fill(tril == 0, -inf)`). No gradient flows to the filled positions.
+  public func maskedFill(_ mask: Tensor, _ value: Float) -> Tensor {
+    let s = broadcastShapes(shape, mask.shape, op: "maskedFill")
+    require(s == shape, "maskedFill: mask of shape \(describe(mask.shape)) does not broadcast to \(describe(shape))")
+    return Tensor.where(mask, Tensor(value), self)
+  }
+
+  /// Element-wise choice `cond != 0 ? a : b` with broadcasting of all three (`torch.where`).
+  public static func `where`(_ cond: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
+    let shape = broadcastShapes(broadcastShapes(cond.shape, a.shape, op: "where"), b.shape, op: "where")
+    let m = cond.expand(shape).contiguousCopy()
+    let out = Tensor(uninitialized: shape)
+    let aFull = a.expand(shape).contiguousCopy(), bFull = b.expand(shape).contiguousCopy()
+    for i in 0..<out.count { out.pointer[i] = m.pointer[i] != 0 ? aFull.pointer[i] : bFull.pointer[i] }
+    if shouldRecord(a, b) {
+      out.setGradFn("where", [a, b]) { _, g, inputs in
+        let (x, y) = (inputs[0], inputs[1])
+        if x.requiresGrad { x.accumulateGrad((g * m).sumTo(x.shape), owned: true) }
+        if y.requiresGrad { y.accumulateGrad((g * (1 - m)).sumTo(y.shape), owned: true) }
+      }
+    }
+    out.checkAnomaly("where", a, b)
+    return out
+  }
+}
+
+/// One-hot encoding as floats (`F.one_hot(x, numClasses).float()`): shape `x.shape + [numClasses]`.
+public func oneHot(_ x: IntTensor, numClasses: Int) -> Tensor {
+  let out = Tensor.zeros(x.shape + [numClasses])
+  for (k, c) in x.scalars.enumerated() {
+    require(c >= 0 && c < numClasses, "oneHot: class \(c) is out of range for \(numClasses) classes")
+    out.pointer[k * numClasses + c] = 1
+  }
+  return out
+}

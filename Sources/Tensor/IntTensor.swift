@@ -1,0 +1,152 @@
+// Integer tensors: the `int64` index tensors of the lectures (`X`, `Y`, `ix`, `torch.arange(n)`).
+// A plain value type, since they never carry gradients: contexts, targets, sampled indices.
+
+/// An n-dimensional array of integers in row-major order (PyTorch's `torch.long` tensors).
+///
+/// Used for dataset contexts and targets (`Xtr` is `[182625, 3]`), minibatch indices
+/// (`IntTensor.randint`), gather indices (`C[X]`) and `argmax`/`topk` results.
+public struct IntTensor: Sendable, Equatable {
+  /// Size of every dimension; `[]` for a 0-d scalar.
+  public let shape: [Int]
+  /// All elements in row-major order.
+  public var scalars: [Int]
+
+  /// A tensor holding `scalars` with the given shape.
+  public init(_ scalars: [Int], shape: [Int]) {
+    require(scalars.count == elementCount(shape),
+                 "IntTensor(_:shape:): \(scalars.count) values do not fill shape \(describe(shape))")
+    self.shape = shape
+    self.scalars = scalars
+  }
+
+  /// A 1-D tensor.
+  public init(_ scalars: [Int]) { self.init(scalars, shape: [scalars.count]) }
+
+  /// A 2-D tensor from equal-length rows.
+  public init(_ rows: [[Int]]) {
+    let cols = rows.first?.count ?? 0
+    require(rows.allSatisfy { $0.count == cols }, "IntTensor(_ rows:): rows have different lengths")
+    self.init(rows.flatMap { $0 }, shape: [rows.count, cols])
+  }
+
+  /// A tensor of zeros (`torch.zeros(shape, dtype=torch.int32)`, the lecture-2 count matrix).
+  public static func zeros(_ shape: [Int]) -> IntTensor {
+    IntTensor([Int](repeating: 0, count: elementCount(shape)), shape: shape)
+  }
+
+  /// `[0, 1, …, n−1]` (`torch.arange(n)`).
+  public static func arange(_ n: Int) -> IntTensor { IntTensor(Array(0..<n)) }
+
+  /// `[start, start+1, …, end−1]`.
+  public static func arange(_ start: Int, _ end: Int) -> IntTensor { IntTensor(Array(start..<end)) }
+
+  /// Number of elements.
+  public var count: Int { scalars.count }
+  /// Number of dimensions.
+  public var rank: Int { shape.count }
+
+  /// The value of a one-element tensor.
+  public func item() -> Int {
+    require(count == 1, "item(): IntTensor of shape \(describe(shape)) has \(count) elements, not 1")
+    return scalars[0]
+  }
+
+  /// Flat index of `indices`, checking bounds.
+  func flatIndex(_ indices: [Int]) -> Int {
+    require(indices.count == shape.count, "IntTensor subscript(at:): \(indices.count) indices for shape \(describe(shape))")
+    var k = 0
+    for (d, i) in indices.enumerated() {
+      let j = i < 0 ? i + shape[d] : i
+      require(j >= 0 && j < shape[d], "IntTensor subscript(at:): index \(i) out of range for dim \(d) of size \(shape[d])")
+      k = k * shape[d] + j
+    }
+    return k
+  }
+
+  /// Reads or writes one element (`N[at: ix1, ix2] += 1`).
+  public subscript(at indices: Int...) -> Int {
+    get { scalars[flatIndex(indices)] }
+    set { scalars[flatIndex(indices)] = newValue }
+  }
+
+  /// Size of one row (the product of all dims after the first).
+  var rowSize: Int { shape.count <= 1 ? 1 : elementCount(Array(shape.dropFirst())) }
+
+  /// Row `i` along dim 0 (negative counts from the end).
+  public subscript(_ i: Int) -> IntTensor {
+    require(rank >= 1, "IntTensor subscript: cannot index a 0-d tensor")
+    let j = i < 0 ? i + shape[0] : i
+    require(j >= 0 && j < shape[0], "IntTensor subscript: index \(i) out of range for dim 0 of size \(shape[0])")
+    let r = rowSize
+    return IntTensor(Array(scalars[(j * r)..<((j + 1) * r)]), shape: Array(shape.dropFirst()))
+  }
+
+  /// Rows `range` along dim 0 (`Xtr[0..<5]`).
+  public subscript(_ range: Range<Int>) -> IntTensor {
+    require(rank >= 1 && range.lowerBound >= 0 && range.upperBound <= shape[0],
+                 "IntTensor subscript: rows \(range) out of range for shape \(describe(shape))")
+    let r = rowSize
+    return IntTensor(Array(scalars[(range.lowerBound * r)..<(range.upperBound * r)]), shape: [range.count] + shape.dropFirst())
+  }
+
+  /// Gathers rows along dim 0 by `indices` (`Xtr[ix]`): shape `indices.shape + shape[1...]`.
+  public subscript(_ indices: IntTensor) -> IntTensor {
+    require(rank >= 1, "IntTensor gather: cannot index a 0-d tensor")
+    let r = rowSize, n = shape[0]
+    var out = [Int]()
+    out.reserveCapacity(indices.count * r)
+    for i in indices.scalars {
+      let j = i < 0 ? i + n : i
+      require(j >= 0 && j < n, "IntTensor gather: index \(i) out of range for dim 0 of size \(n)")
+      out.append(contentsOf: scalars[(j * r)..<((j + 1) * r)])
+    }
+    return IntTensor(out, shape: indices.shape + shape.dropFirst())
+  }
+
+  /// The same elements with a new shape (one size may be -1).
+  public func view(_ newShape: Int...) -> IntTensor { view(newShape) }
+
+  /// The same elements with a new shape (one size may be -1).
+  public func view(_ newShape: [Int]) -> IntTensor {
+    IntTensor(scalars, shape: inferShape(newShape, count: count, op: "IntTensor.view", from: shape))
+  }
+
+  /// Reorders dims (a copy): output dim `i` is input dim `dims[i]`.
+  public func permute(_ dims: [Int]) -> IntTensor {
+    require(dims.count == rank && Set(dims).count == rank, "IntTensor.permute: \(dims) is not a permutation of 0..<\(rank)")
+    let newShape = dims.map { shape[$0] }
+    let inStrides = contiguousStrides(shape)
+    var out = [Int](repeating: 0, count: count)
+    var index = [Int](repeating: 0, count: rank)
+    for k in 0..<count {
+      var src = 0
+      for d in 0..<rank { src += index[d] * inStrides[dims[d]] }
+      out[k] = scalars[src]
+      var d = rank - 1
+      while d >= 0 {
+        index[d] += 1
+        if index[d] < newShape[d] { break }
+        index[d] = 0
+        d -= 1
+      }
+    }
+    return IntTensor(out, shape: newShape)
+  }
+
+  /// The values as a float tensor (`.float()`).
+  public func float() -> Tensor { Tensor(scalars.map(Float.init), shape: shape) }
+
+  /// The largest element.
+  public func max() -> Int {
+    require(count > 0, "IntTensor.max: empty tensor")
+    return scalars.max()!
+  }
+
+  /// The sum of all elements.
+  public func sum() -> Int { scalars.reduce(0, +) }
+}
+
+extension Tensor {
+  /// An integer tensor of the values, truncated toward zero (`.long()`).
+  public func long() -> IntTensor { IntTensor(scalars.map { Int($0) }, shape: shape) }
+}

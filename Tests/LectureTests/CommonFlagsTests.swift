@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+import TestSupport
+import ZeroToHero
+
+/// Every lecture executable behaves the same way on the common flags: `--help` and `--list`
+/// exit 0, a bad flag or value is a one-line error with exit status 2, a missing data folder is a
+/// clear runtime error with exit status 1.
+@Suite(.serialized) struct CommonFlagsTests {
+  static let executables = Curriculum.lectures.map(\.executable)
+
+  @Test(arguments: executables)
+  func helpListsFlagsAndCells(_ executable: String) throws {
+    let run = try LectureRunner.run(executable, ["--help"])
+    #expect(run.status == 0)
+    for flag in ["--verbose", "--quiet", "--seed N", "--steps N", "--fast", "--full", "--report [DIR]", "--quiz",
+                 "--no-color", "--threads N", "--data DIR", "--list"] {
+      #expect(run.stdout.contains(flag), "\(executable) --help does not mention \(flag)")
+    }
+    #expect(run.stdout.contains("cells:\n  1. "))
+    let list = try LectureRunner.run(executable, ["--list"])
+    #expect(list.status == 0)
+    #expect(list.stdout.hasPrefix("1. "))
+  }
+
+  @Test(arguments: executables)
+  func badFlagsAreUsageErrors(_ executable: String) throws {
+    for args in [["--bogus"], ["--seed", "twelve"], ["--threads", "0"], ["--fast", "--full"], ["stray"]] {
+      let run = try LectureRunner.run(executable, args)
+      #expect(run.status == 2, "\(executable) \(args) exited \(run.status)")
+      #expect(run.stderr.hasPrefix("error: "))
+      #expect(run.stderr.contains("--help"))
+      #expect(run.stdout.isEmpty)
+    }
+  }
+}
+
+@Suite(.serialized) struct WorkbookTests {
+  @Test func listShowsEveryLecture() throws {
+    let run = try LectureRunner.run("Workbook", ["list"])
+    #expect(run.status == 0)
+    for lecture in Curriculum.lectures {
+      #expect(run.stdout.contains("swift run \(lecture.executable)"))
+    }
+  }
+
+  @Test func usageErrors() throws {
+    #expect(try LectureRunner.run("Workbook", ["frobnicate"]).status == 2)
+    #expect(try LectureRunner.run("Workbook", ["report"]).status == 2)
+    #expect(try LectureRunner.run("Workbook", ["quiz", "--nope"]).status == 2)
+    #expect(try LectureRunner.run("Workbook", ["quiz", "99"]).status == 2)
+  }
+
+  @Test func quizEndsPolitelyAtEndOfInput() throws {
+    let state = FileManager.default.temporaryDirectory.appendingPathComponent("zth-state-\(UUID().uuidString).json")
+    defer { try? FileManager.default.removeItem(at: state) }
+    let run = try LectureRunner.run("Workbook", ["quiz", "--all"], input: "",
+                                    environment: ["ZERO_TO_HERO_STATE": state.path])
+    #expect(run.status == 0)
+    if Curriculum.allQuestions.isEmpty {
+      #expect(run.stdout.contains("Nothing is due"))
+    } else {
+      #expect(run.stdout.contains("Quiz stopped. Score so far: 0/0"))
+    }
+  }
+
+  @Test func corruptQuizStateIsSetAside() throws {
+    let state = FileManager.default.temporaryDirectory.appendingPathComponent("zth-state-\(UUID().uuidString).json")
+    defer {
+      try? FileManager.default.removeItem(at: state)
+      try? FileManager.default.removeItem(at: state.appendingPathExtension("corrupt"))
+    }
+    try Data("garbage".utf8).write(to: state)
+    let run = try LectureRunner.run("Workbook", ["quiz"], input: "", environment: ["ZERO_TO_HERO_STATE": state.path])
+    #expect(run.status == 0)
+    #expect(run.stderr.contains("could not be read"))
+    #expect(FileManager.default.fileExists(atPath: state.path + ".corrupt"))
+  }
+}

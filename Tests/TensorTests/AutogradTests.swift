@@ -1,0 +1,167 @@
+import Foundation
+import Kernels
+import Testing
+import Tensor
+
+// Autograd bookkeeping: accumulation, retained and freed gradients, no-grad scope, detach,
+// graph freeing, deep chains, anomaly detection, thread-count invariance.
+
+/// Collects anomaly reports (the handler runs synchronously on the calling thread).
+private final class ReportLog: @unchecked Sendable {
+  private let lock = NSLock()
+  private var items: [AnomalyReport] = []
+  func append(_ r: AnomalyReport) { lock.lock(); items.append(r); lock.unlock() }
+  var reports: [AnomalyReport] { lock.lock(); defer { lock.unlock() }; return items }
+}
+
+@Suite struct AutogradBookkeeping {
+  @Test func gradientsAccumulateAcrossBackwardCalls() {
+    let x = Tensor([1, 2, 3]).requiringGrad()
+    (x * x).sum().backward()
+    #expect(x.grad?.scalars == [2, 4, 6])
+    (x * x).sum().backward()
+    #expect(x.grad?.scalars == [4, 8, 12])
+    x.zeroGrad()
+    #expect(x.grad == nil)
+    (3 * x).sum().backward()
+    #expect(x.grad?.scalars == [3, 3, 3])
+  }
+
+  @Test func nonLeafGradientsOnlyWhenRetained() {
+    let x = Tensor([1, -2]).requiringGrad()
+    let h = x * 3
+    let u = h + 1
+    h.retainGrad()
+    let loss = (h * u).sum()
+    loss.backward()
+    #expect(h.grad?.scalars == [2 * 3 + 1, 2 * -6 + 1])   // d/dh of h·(h+1) = 2h + 1
+    #expect(u.grad == nil)
+    #expect(loss.grad == nil)
+    #expect(x.grad?.scalars == [21, -33])
+    #expect(x.isLeaf && !h.isLeaf)
+    #expect(h.gradFnName == "MulBackward0")
+  }
+
+  @Test func explicitUpstreamGradient() {
+    let x = Tensor([1, 2]).requiringGrad()
+    let y = x * x
+    y.backward(Tensor([10, 100]))
+    #expect(x.grad?.scalars == [20, 400])
+  }
+
+  @Test func noGradRecordsNothing() {
+    let x = Tensor([1, 2]).requiringGrad()
+    let y = Tensor.withNoGrad { (x * 2).tanh() }
+    #expect(!y.requiresGrad)
+    #expect(y.gradFnName == nil)
+    #expect(!Tensor.withNoGrad { Tensor.isGradEnabled })
+    #expect(Tensor.isGradEnabled)
+    #expect((x * 2).requiresGrad)
+  }
+
+  @Test func detachSharesStorageWithoutHistory() {
+    let x = Tensor([1, 2]).requiringGrad()
+    let d = (x * 1).detach()
+    #expect(!d.requiresGrad && d.isLeaf)
+    let alias = x.detach()
+    alias[at: 0] = 5
+    #expect(x[at: 0] == 5)
+    x.data -= Tensor([1, 1])
+    #expect(x.scalars == [4, 1])
+    x.addInPlace(Tensor([2, 2]), scale: -0.5)
+    #expect(x.scalars == [3, 0])
+  }
+
+  @Test func graphIsFreedAfterBackward() {
+    let x = Tensor.ones([4]).requiringGrad()
+    weak var intermediate: Tensor?
+    var loss: Tensor
+    do {
+      let h = (x * 2).tanh()
+      intermediate = h
+      loss = h.sum()
+    }
+    #expect(intermediate != nil)      // alive: the graph holds it
+    loss.backward()
+    #expect(intermediate == nil)      // freed with the graph, though `loss` is still alive
+    #expect(loss.gradFnName == "SumBackward0")
+    loss = Tensor(0)
+  }
+
+  @Test func retainGraphAllowsASecondBackward() {
+    let x = Tensor([2]).requiringGrad()
+    let y = (x * x).sum()
+    y.backward(retainGraph: true)
+    y.backward()
+    #expect(x.grad?.scalars == [8])
+  }
+
+  @Test func deepChainsNeitherRecurseInBackwardNorInDeinit() {
+    let x = Tensor([0.5]).requiringGrad()
+    var y = x
+    for _ in 0..<50_000 { y = y * 1.0 + 0.0 }
+    y.sum().backward()
+    #expect(x.grad?.scalars == [1])
+    // A recorded chain that is dropped without backward: freed iteratively.
+    var z = x
+    for _ in 0..<100_000 { z = z + 1 }
+    z = Tensor(0)
+    #expect(z.count == 1)
+  }
+
+  @Test func inPlaceOnTensorRequiringGradExits() async {
+    await #expect(processExitsWith: .failure) {
+      let w = Tensor([1, 2]).requiringGrad()
+      w -= Tensor([1, 1])
+    }
+  }
+}
+
+@Suite struct AnomalyDetection {
+  @Test func handlerNamesTheOp() {
+    let log = ReportLog()
+    let x = Tensor([1, -1, 0]).named("counts")
+    let y = Tensor.withAnomalyDetection(handler: { log.append($0) }) {
+      let fine = x.exp()
+      return fine.log() + x.log()
+    }
+    #expect(y.count == 3)
+    let ops = log.reports.map(\.op)
+    #expect(ops.first == "log")
+    #expect(log.reports.first?.inputLabels == ["counts"])
+    #expect(log.reports.first?.inputShapes == [[3]])
+    #expect(log.reports.first?.nanCount == 1 && log.reports.first?.infCount == 1)
+    #expect(log.reports.first!.description.contains("'log'"))
+  }
+
+  @Test func offByDefault() {
+    // No handler installed: a NaN passes silently, as in PyTorch.
+    #expect(Tensor([-1]).log().scalars[0].isNaN)
+  }
+
+  @Test func defaultHandlerExitsWithStatus1() async {
+    await #expect(processExitsWith: .exitCode(1)) {
+      Tensor.withAnomalyDetection {
+        _ = Tensor([0]).log()
+      }
+    }
+  }
+}
+
+@Suite struct ThreadInvariance {
+  @Test func matmulAndReductionsAreBitIdenticalForAnyThreadCount() {
+    let (m, k, n) = (67, 129, 93)
+    let a = Tensor((0..<(m * k)).map { Float(($0 * 7919) % 1000) / 500 - 1 }, shape: [m, k]).requiringGrad()
+    let b = Tensor((0..<(k * n)).map { Float(($0 * 104729) % 997) / 498 - 1 }, shape: [k, n]).requiringGrad()
+    func run() -> [[Float]] {
+      a.grad = nil; b.grad = nil
+      let c = a.matmul(b)
+      let loss = crossEntropy(c.tanh(), IntTensor((0..<m).map { $0 % n }))
+      loss.backward()
+      return [c.scalars, [loss.item()], a.grad!.scalars, b.grad!.scalars, c.softmax(dim: 0).scalars]
+    }
+    let one = Parallelism.$threadCount.withValue(1) { run() }
+    let two = Parallelism.$threadCount.withValue(2) { run() }
+    #expect(one == two)
+  }
+}

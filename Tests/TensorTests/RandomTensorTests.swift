@@ -1,0 +1,108 @@
+import Foundation
+import Random
+import Testing
+import Tensor
+import TestSupport
+
+// Random factories reproduce PyTorch's values, and the lecture-3 training step reproduces the
+// notebook's losses from the same seed.
+
+@Suite struct RandomTensors {
+  @Test func randnMatchesTorchVectors() {
+    var g = TorchGenerator(seed: 2147483647)
+    let W = Tensor.randn([27, 27], generator: &g)
+    let row0: [Float] = [1.5673619508743286, -0.2372923195362091, -0.027384605258703232, -1.100779414176941, 0.2858814597129822]
+    let row26: [Float] = [0.34329596161842346, 2.0698482990264893, 1.3404642343521118, -0.21746298670768738, 0.8627285957336426]
+    #expect(Array(W[0].scalars.prefix(5)) == row0)
+    #expect(Array(W[26].scalars.suffix(5)) == row26)
+  }
+
+  @Test func randAndMultinomial() {
+    var g = TorchGenerator(seed: 2147483647)
+    let p = Tensor.rand([3], generator: &g)
+    #expect(p.scalars == [0.7081288695335388, 0.3542391061782837, 0.10543233156204224])
+    let normalised = p / p.sum()
+    let samples = normalised.multinomial(numSamples: 100, replacement: true, generator: &g)
+    #expect(samples.shape == [100])
+    #expect(Array(samples.scalars.prefix(10)) == [1, 1, 2, 0, 0, 2, 1, 1, 0, 0])
+    var g2 = TorchGenerator(seed: 7)
+    let rows = Tensor([[0, 1, 0], [1, 0, 0]]).multinomial(generator: &g2)
+    #expect(rows.scalars == [1, 0])
+  }
+
+  @Test func dropoutMatchesMaskAndScale() {
+    var g = TorchGenerator(seed: 1)
+    let x = Tensor.ones([1000])
+    let y = x.dropout(p: 0.2, training: true, generator: &g)
+    let kept = y.scalars.filter { $0 != 0 }
+    #expect(kept.allSatisfy { $0 == 1.25 })
+    #expect(kept.count > 750 && kept.count < 850)
+    #expect(x.dropout(p: 0.2, training: false, generator: &g) === x)
+    // Same generator state → same mask as bernoulli(1 − p).
+    var a = TorchGenerator(seed: 3), b = TorchGenerator(seed: 3)
+    let mask = b.bernoulli(10, p: 0.5)
+    #expect(Tensor.ones([10]).dropout(p: 0.5, generator: &a).scalars == mask.map { $0 * 2 })
+  }
+
+  @Test func randintShape() {
+    var g = TorchGenerator(seed: 2147483647)
+    let ix = IntTensor.randint(low: 0, high: 10, shape: [2, 3], generator: &g)
+    #expect(ix.shape == [2, 3])
+    #expect(ix.scalars.allSatisfy { (0..<10).contains($0) })
+  }
+}
+
+/// The lecture-3 dataset: names shuffled with `random.seed(42)`, the first 80 % as training
+/// contexts of 3 characters.
+private func lecture3TrainingSet() throws -> (IntTensor, IntTensor) {
+  let text = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent("names.txt"), encoding: .utf8)
+  var words = text.split(separator: "\n").map(String.init)
+  let letters = Array(Set(words.joined())).sorted()
+  var stoi: [Character: Int] = ["." : 0]
+  for (i, c) in letters.enumerated() { stoi[c] = i + 1 }
+  var rng = PythonRandom(seed: 42)
+  rng.shuffle(&words)
+  var xs: [Int] = [], ys: [Int] = []
+  for w in words[..<Int(0.8 * Double(words.count))] {
+    var context = [0, 0, 0]
+    for ch in w + "." {
+      let ix = stoi[ch]!
+      xs.append(contentsOf: context)
+      ys.append(ix)
+      context = Array(context.dropFirst()) + [ix]
+    }
+  }
+  return (IntTensor(xs, shape: [ys.count, 3]), IntTensor(ys))
+}
+
+@Suite struct Lecture3Reproduction {
+  @Test func firstStepsMatchTheFixture() throws {
+    let fixture = try #require((try Fixtures.json("lectures.json") as? [String: Any])?["cases"] as? [[String: Any]])
+    let l3 = try #require(fixture.first { $0["name"] as? String == "lecture3_mlp" })
+    let losses = try #require(l3["losses"] as? [Double])
+    let batches = try #require(l3["first_batches_ix"] as? [[Int]])
+
+    let (Xtr, Ytr) = try lecture3TrainingSet()
+    #expect(Xtr.shape == [182625, 3])
+    var g = TorchGenerator(seed: 2147483647)
+    let C = Tensor.randn([27, 10], generator: &g).requiringGrad()
+    let W1 = Tensor.randn([30, 200], generator: &g).requiringGrad()
+    let b1 = Tensor.randn([200], generator: &g).requiringGrad()
+    let W2 = Tensor.randn([200, 27], generator: &g).requiringGrad()
+    let b2 = Tensor.randn([27], generator: &g).requiringGrad()
+    let parameters = [C, W1, b1, W2, b2]
+    #expect(parameters.map(\.count).reduce(0, +) == 11897)
+    for step in 0..<3 {
+      let ix = IntTensor.randint(low: 0, high: Xtr.shape[0], shape: [32], generator: &g)
+      #expect(ix.scalars == batches[step])
+      let emb = C[Xtr[ix]]
+      let h = (emb.view(-1, 30).matmul(W1) + b1).tanh()
+      let logits = h.matmul(W2) + b2
+      let loss = crossEntropy(logits, Ytr[ix])
+      #expect(Swift.abs(Double(loss.item()) - losses[step]) < (step == 0 ? 1e-4 : 1e-3), "step \(step)")
+      for p in parameters { p.grad = nil }
+      loss.backward()
+      for p in parameters { p.data -= 0.1 * p.grad! }
+    }
+  }
+}
