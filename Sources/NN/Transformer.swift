@@ -179,6 +179,23 @@ public final class GPTLanguageModel: IndexLayer {
     return crossEntropy(logits.view([b * t, v]), targets.view([b * t]))
   }
 
+  /// Samples `maxNewTokens` tokens after `context` (gpt.py's `generate` for one sequence): crop
+  /// to the last `blockSize` tokens, softmax of the last position's logits, one multinomial draw
+  /// from `generator`. Runs without recording a graph. Returns context + new tokens.
+  public func generate(_ context: [Int], maxNewTokens: Int, generator: inout TorchGenerator) -> [Int] {
+    precondition(!context.isEmpty, "GPTLanguageModel.generate: context must hold at least one token")
+    var tokens = context
+    Tensor.withNoGrad {
+      for _ in 0..<maxNewTokens {
+        let window = Array(tokens.suffix(config.blockSize))
+        let logits = self(IntTensor(window, shape: [1, window.count]))
+        let probs = logits[0][window.count - 1].softmax(dim: -1).scalars
+        tokens.append(generator.multinomial(probs, numSamples: 1)[0])
+      }
+    }
+    return tokens
+  }
+
   /// gpt.py's names: `token_embedding_table`, `position_embedding_table`, `blocks`, `ln_f`, `lm_head`.
   public var children: [(name: String, module: any Module)] {
     [("token_embedding_table", tokenEmbedding), ("position_embedding_table", positionEmbedding),

@@ -54,5 +54,7 @@ import Testing
     let logits = model(IntTensor([1, 2, 3, 4, 5, 6], shape: [2, 3]))
     #expect(logits.shape == [2, 3, 11])
     #expect(model.namedParameters().map(\.name).contains("blocks.1.sa.qkv.weight"))
+    let sample = model.generate([1, 2], maxNewTokens: 10, generator: &g)
+    #expect(sample.count == 12 && sample.prefix(2) == [1, 2] && sample.allSatisfy { (0..<11).contains($0) })
   }
 }
