@@ -42,10 +42,11 @@ public final class Head: Layer {
   /// Builds key, query, value in the lecture's order (`nn.Linear(n_embd, head_size, bias=False)`
   /// each, PyTorch default init).
   public init(embedding: Int, headSize: Int, blockSize: Int, scale: AttentionScale = .headSize,
-              dropout: Double = 0, dropoutGenerator: SharedGenerator? = nil, generator: inout TorchGenerator) {
-    key = Linear(embedding, headSize, bias: false, generator: &generator)
-    query = Linear(embedding, headSize, bias: false, generator: &generator)
-    value = Linear(embedding, headSize, bias: false, generator: &generator)
+              dropout: Double = 0, dropoutGenerator: SharedGenerator? = nil, layout: Linear.Layout = .outByIn,
+              generator: inout TorchGenerator) {
+    key = Linear(embedding, headSize, bias: false, layout: layout, generator: &generator)
+    query = Linear(embedding, headSize, bias: false, layout: layout, generator: &generator)
+    value = Linear(embedding, headSize, bias: false, layout: layout, generator: &generator)
     self.dropout = Dropout(p: dropout, generator: dropoutGenerator)
     self.blockSize = blockSize
     self.scale = scale
@@ -86,14 +87,15 @@ public final class MultiHeadAttention: Layer {
 
   /// `num_heads` heads then the projection, built in the lecture's order.
   public init(embedding: Int, numHeads: Int, headSize: Int, blockSize: Int, scale: AttentionScale = .headSize,
-              dropout: Double = 0, dropoutGenerator: SharedGenerator? = nil, generator: inout TorchGenerator) {
+              dropout: Double = 0, dropoutGenerator: SharedGenerator? = nil, layout: Linear.Layout = .outByIn,
+              generator: inout TorchGenerator) {
     var hs: [Head] = []
     for _ in 0..<numHeads {
       hs.append(Head(embedding: embedding, headSize: headSize, blockSize: blockSize, scale: scale,
-                     dropout: dropout, dropoutGenerator: dropoutGenerator, generator: &generator))
+                     dropout: dropout, dropoutGenerator: dropoutGenerator, layout: layout, generator: &generator))
     }
     heads = hs
-    proj = Linear(headSize * numHeads, embedding, generator: &generator)
+    proj = Linear(headSize * numHeads, embedding, layout: layout, generator: &generator)
     self.dropout = Dropout(p: dropout, generator: dropoutGenerator)
   }
 
@@ -145,10 +147,11 @@ public final class CausalSelfAttention: Layer {
   /// nanoGPT's layout: `qkv` then `proj`, PyTorch default init; `bias` for both (GPT-2 has biases,
   /// the lecture-7 benchmark model has none on `qkv`).
   public init(embedding: Int, numHeads: Int, blockSize: Int, qkvBias: Bool = true, projBias: Bool = true,
-              dropout: Double = 0, dropoutGenerator: SharedGenerator? = nil, generator: inout TorchGenerator) {
+              dropout: Double = 0, dropoutGenerator: SharedGenerator? = nil, layout: Linear.Layout = .outByIn,
+              generator: inout TorchGenerator) {
     precondition(embedding % numHeads == 0, "CausalSelfAttention: n_embd \(embedding) is not a multiple of \(numHeads) heads")
-    qkv = Linear(embedding, 3 * embedding, bias: qkvBias, generator: &generator)
-    proj = Linear(embedding, embedding, bias: projBias, generator: &generator)
+    qkv = Linear(embedding, 3 * embedding, bias: qkvBias, layout: layout, generator: &generator)
+    proj = Linear(embedding, embedding, bias: projBias, layout: layout, generator: &generator)
     self.numHeads = numHeads
     self.blockSize = blockSize
     attentionDropout = Dropout(p: dropout, generator: dropoutGenerator)

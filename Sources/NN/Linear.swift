@@ -77,11 +77,19 @@ public final class Linear: Layer {
                   inFeatures: inFeatures, outFeatures: outFeatures, layout: layout)
   }
 
-  /// Re-initialises in place as GPT-style `_init_weights` does: `normal_(weight, 0, std)` over the
-  /// stored elements in storage order, then `zeros_(bias)`.
+  /// Re-initialises in place as GPT-style `_init_weights` does: `normal_(weight, 0, std)` drawn in
+  /// PyTorch's (out, in) order whatever the layout, then `zeros_(bias)`.
   public func resetNormal(std: Double, generator: inout TorchGenerator) {
-    weight.withUnsafeMutableBufferPointer { generator.fillNormal($0, doubleMean: 0, doubleStd: std) }
+    var w = [Float](repeating: 0, count: weight.count)
+    w.withUnsafeMutableBufferPointer { generator.fillNormal($0, doubleMean: 0, doubleStd: std) }
+    let stored = layout == .outByIn ? w : transposed(w, rows: outFeatures, cols: inFeatures)
+    weight.withUnsafeMutableBufferPointer { b in for i in b.indices { b[i] = stored[i] } }
     bias?.fill(0)
+  }
+
+  /// The weight as PyTorch's `nn.Linear` stores it, (out, in) row-major, whatever the layout.
+  public var torchWeight: [Float] {
+    layout == .outByIn ? weight.scalars : transposed(weight.scalars, rows: inFeatures, cols: outFeatures)
   }
 
   /// Multiplies the weight in place (`layer.weight *= 5/3` under `no_grad`), nothing recorded.

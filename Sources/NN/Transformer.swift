@@ -11,10 +11,10 @@ public final class FeedForward: Layer {
 
   /// Builds the layers in the lecture's order (PyTorch default init). `gelu` selects GPT-2's MLP.
   public init(embedding: Int, gelu: Bool = false, dropout: Double = 0, dropoutGenerator: SharedGenerator? = nil,
-              generator: inout TorchGenerator) {
-    let up = Linear(embedding, 4 * embedding, generator: &generator)
+              layout: Linear.Layout = .outByIn, generator: inout TorchGenerator) {
+    let up = Linear(embedding, 4 * embedding, layout: layout, generator: &generator)
     let act: any Layer = gelu ? GELU() : ReLU()
-    let down = Linear(4 * embedding, embedding, generator: &generator)
+    let down = Linear(4 * embedding, embedding, layout: layout, generator: &generator)
     net = Sequential([up, act, down, Dropout(p: dropout, generator: dropoutGenerator)])
   }
 
@@ -47,11 +47,14 @@ public struct GPTConfig: Sendable {
   public var gelu = false
   /// A bias on the batched style's q/k/v projection (GPT-2's `c_attn` has one).
   public var qkvBias = false
+  /// How every Linear stores its weight: PyTorch's (out, in) by default; (in, out) saves one view
+  /// op per Linear per step (values and init draws are the same either way).
+  public var linearLayout: Linear.Layout = .outByIn
 
   /// A configuration; the defaults are lecture 7's.
   public init(vocabSize: Int, blockSize: Int, embedding: Int, heads: Int, layers: Int, dropout: Double = 0,
               attention: AttentionStyle = .heads, scale: AttentionScale = .headSize, gelu: Bool = false,
-              qkvBias: Bool = false) {
+              qkvBias: Bool = false, linearLayout: Linear.Layout = .outByIn) {
     self.vocabSize = vocabSize
     self.blockSize = blockSize
     self.embedding = embedding
@@ -62,6 +65,7 @@ public struct GPTConfig: Sendable {
     self.scale = scale
     self.gelu = gelu
     self.qkvBias = qkvBias
+    self.linearLayout = linearLayout
   }
 
   /// The lecture-7 notebook's small model: block 32, n_embd 64, 4 heads, 4 layers, no dropout.
@@ -99,14 +103,14 @@ public final class Block: Layer {
     case .heads:
       sa = MultiHeadAttention(embedding: c, numHeads: config.heads, headSize: c / config.heads,
                               blockSize: config.blockSize, scale: config.scale, dropout: config.dropout,
-                              dropoutGenerator: dropoutGenerator, generator: &generator)
+                              dropoutGenerator: dropoutGenerator, layout: config.linearLayout, generator: &generator)
     case .batched:
       sa = CausalSelfAttention(embedding: c, numHeads: config.heads, blockSize: config.blockSize,
                                qkvBias: config.qkvBias, dropout: config.dropout,
-                               dropoutGenerator: dropoutGenerator, generator: &generator)
+                               dropoutGenerator: dropoutGenerator, layout: config.linearLayout, generator: &generator)
     }
     ffwd = FeedForward(embedding: c, gelu: config.gelu, dropout: config.dropout,
-                       dropoutGenerator: dropoutGenerator, generator: &generator)
+                       dropoutGenerator: dropoutGenerator, layout: config.linearLayout, generator: &generator)
     ln1 = LayerNorm(c)
     ln2 = LayerNorm(c)
   }
@@ -154,7 +158,7 @@ public final class GPTLanguageModel: IndexLayer {
     for _ in 0..<config.layers { bs.append(Block(config, dropoutGenerator: dropoutGenerator, generator: &generator)) }
     blocks = Sequential(bs)
     lnF = LayerNorm(config.embedding)
-    lmHead = Linear(config.embedding, config.vocabSize, generator: &generator)
+    lmHead = Linear(config.embedding, config.vocabSize, layout: config.linearLayout, generator: &generator)
     if gptInit {
       for m in modules() {
         if let l = m as? Linear { l.resetNormal(std: 0.02, generator: &generator) }

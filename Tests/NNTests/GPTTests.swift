@@ -47,6 +47,19 @@ import Testing
     #expect(abs(Double(loss.item()) - expected) < 1e-4, "loss \(loss.item()) vs PyTorch \(expected)")
   }
 
+  @Test func inByOutLayoutBuildsTheSameModel() throws {
+    var g1 = TorchGenerator(seed: 1337), g2 = TorchGenerator(seed: 1337)
+    var config = GPTConfig(vocabSize: 7, blockSize: 4, embedding: 8, heads: 2, layers: 1)
+    let a = GPTLanguageModel(config, generator: &g1)
+    config.linearLayout = .inByOut
+    let b = GPTLanguageModel(config, generator: &g2)
+    let la = a.modules().compactMap { $0 as? Linear }, lb = b.modules().compactMap { $0 as? Linear }
+    #expect(la.count == lb.count && la.count == 10)  // 2 heads × (k, q, v), proj, 2 MLP, lm_head
+    for (x, y) in zip(la, lb) { #expect(x.torchWeight == y.torchWeight && x.bias?.scalars == y.bias?.scalars) }
+    let ids = IntTensor([1, 2, 3, 4, 5, 6, 0, 1], shape: [2, 4])
+    expectClose(b(ids).scalars, a(ids).scalars, tol: 1e-5, "logits")
+  }
+
   @Test func batchedAttentionModelShapes() {
     var g = TorchGenerator(seed: 1)
     let config = GPTConfig(vocabSize: 11, blockSize: 8, embedding: 16, heads: 4, layers: 2, attention: .batched, gelu: true)

@@ -3,7 +3,8 @@ import ZeroToHero
 
 // The NN module's workloads: one training step of the lecture-4, lecture-6 and lecture-7 models
 // (as ../shared/bench/torch_reference.py builds them: "bn", "wavenet", "gpt") and one GPT-2-sized
-// transformer block forward + backward.
+// transformer block forward + backward. Linear layers store their weight (in, out) as the lectures'
+// own class does (`x @ W`): same values and GEMMs as nn.Linear's (out, in), one view op fewer.
 
 /// makemore's training contexts (80% split after CPython's shuffle with seed 42) for `blockSize`.
 private func nnNamesTrainingSet(blockSize: Int) -> (x: IntTensor, y: IntTensor) {
@@ -35,8 +36,8 @@ private func nnSGDStep(_ model: Sequential, _ x: IntTensor, _ y: IntTensor, gene
     let h = 100
     var layers: [any Module] = [Embedding(27, 10, generator: &g), Flatten()]
     let dims = [30, h, h, h, h, h]
-    for i in 0..<5 { layers += [Linear(dims[i], h, bias: false, generator: &g), BatchNorm1d(h), Tanh()] }
-    layers += [Linear(h, 27, bias: false, generator: &g), BatchNorm1d(27)]
+    for i in 0..<5 { layers += [Linear(dims[i], h, bias: false, layout: .inByOut, generator: &g), BatchNorm1d(h), Tanh()] }
+    layers += [Linear(h, 27, bias: false, layout: .inByOut, generator: &g), BatchNorm1d(27)]
     return nnSGDStep(Sequential(layers), x, y, generator: g)
   },
   Workload(name: "l6-wavenet-step", config: "block 8, n_embd 24, hidden 128, FlattenConsecutive(2), batch 32, SGD",
@@ -46,10 +47,10 @@ private func nnSGDStep(_ model: Sequential, _ x: IntTensor, _ y: IntTensor, gene
     let h = 128
     let model = Sequential([
       Embedding(27, 24, generator: &g),
-      FlattenConsecutive(2), Linear(48, h, bias: false, generator: &g), BatchNorm1d(h), Tanh(),
-      FlattenConsecutive(2), Linear(2 * h, h, bias: false, generator: &g), BatchNorm1d(h), Tanh(),
-      FlattenConsecutive(2), Linear(2 * h, h, bias: false, generator: &g), BatchNorm1d(h), Tanh(),
-      Linear(h, 27, generator: &g),
+      FlattenConsecutive(2), Linear(48, h, bias: false, layout: .inByOut, generator: &g), BatchNorm1d(h), Tanh(),
+      FlattenConsecutive(2), Linear(2 * h, h, bias: false, layout: .inByOut, generator: &g), BatchNorm1d(h), Tanh(),
+      FlattenConsecutive(2), Linear(2 * h, h, bias: false, layout: .inByOut, generator: &g), BatchNorm1d(h), Tanh(),
+      Linear(h, 27, layout: .inByOut, generator: &g),
     ])
     return nnSGDStep(model, x, y, generator: g)
   },
@@ -61,7 +62,7 @@ private func nnSGDStep(_ model: Sequential, _ x: IntTensor, _ y: IntTensor, gene
     let (b, t) = (16, 32)
     var g = TorchGenerator(seed: 2147483647)
     let config = GPTConfig(vocabSize: text.vocabularySize, blockSize: t, embedding: 64, heads: 4, layers: 4,
-                           attention: .batched)
+                           attention: .batched, linearLayout: .inByOut)
     let model = GPTLanguageModel(config, gptInit: false, generator: &g)
     let optimizer = AdamW(model.parameters(), learningRate: 1e-3)
     return {
@@ -78,7 +79,7 @@ private func nnSGDStep(_ model: Sequential, _ x: IntTensor, _ y: IntTensor, gene
            flops: gpt2BlockFlops(batch: 4, t: 256, c: 768), warmup: 1, repsPerWindow: 1) {
     var g = TorchGenerator(seed: 1337)
     let config = GPTConfig(vocabSize: 50257, blockSize: 256, embedding: 768, heads: 12, layers: 1,
-                           attention: .batched, gelu: true, qkvBias: true)
+                           attention: .batched, gelu: true, qkvBias: true, linearLayout: .inByOut)
     let block = Block(config, generator: &g)
     let x = Tensor(g.normal(4 * 256 * 768), shape: [4, 256, 768]).requiringGrad()
     let gradOut = Tensor(g.normal(4 * 256 * 768), shape: [4, 256, 768])
