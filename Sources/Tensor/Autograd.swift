@@ -76,7 +76,10 @@ extension Tensor {
 
   /// The raw values as a detached alias (PyTorch's `.data`): `p.data -= 0.1 * p.grad!` updates the
   /// parameter in place without recording anything.
-  public var data: Tensor { detach() }
+  public var data: Tensor {
+    get { detach() }
+    set { assign(newValue) }
+  }
 
   /// Keeps `.grad` of this non-leaf tensor after `backward()` (PyTorch's `retain_grad()`);
   /// lecture 5 compares every intermediate's gradient with a hand-derived one.

@@ -171,6 +171,11 @@ extension Tensor {
   }
 
   // MARK: In-place updates (never recorded)
+  //
+  // The left side is `inout` so that `dlogits[rows, cols] -= 1` and `p.data -= lr * p.grad!` go
+  // through the subscript's or property's setter: values read by advanced indexing are a copy
+  // (as in PyTorch), and the setter writes them back. On a plain view the setter sees the same
+  // storage and does nothing.
 
   /// Stops when an in-place update would silently corrupt a recorded graph.
   func checkInPlace(_ op: String) {
@@ -179,33 +184,33 @@ extension Tensor {
   }
 
   /// In-place `a += b` (b broadcast to a's shape); not recorded.
-  public static func += (a: Tensor, b: Tensor) {
+  public static func += (a: inout Tensor, b: Tensor) {
     a.checkInPlace("+=")
     inPlace(a, b, "+=", +)
   }
   /// In-place `a -= b` (b broadcast to a's shape); not recorded: `p.data -= lr * p.grad!`.
-  public static func -= (a: Tensor, b: Tensor) {
+  public static func -= (a: inout Tensor, b: Tensor) {
     a.checkInPlace("-=")
     inPlace(a, b, "-=", -)
   }
   /// In-place `a *= b` (b broadcast to a's shape); not recorded.
-  public static func *= (a: Tensor, b: Tensor) {
+  public static func *= (a: inout Tensor, b: Tensor) {
     a.checkInPlace("*=")
     inPlace(a, b, "*=", *)
   }
   /// In-place `a /= b` (b broadcast to a's shape); not recorded: `P /= P.sum(dim: 1, keepdim: true)`.
-  public static func /= (a: Tensor, b: Tensor) {
+  public static func /= (a: inout Tensor, b: Tensor) {
     a.checkInPlace("/=")
     inPlace(a, b, "/=", /)
   }
   /// In-place `a += c`; not recorded.
-  public static func += (a: Tensor, c: Float) { a += Tensor(c) }
+  public static func += (a: inout Tensor, c: Float) { a += Tensor(c) }
   /// In-place `a -= c`; not recorded.
-  public static func -= (a: Tensor, c: Float) { a -= Tensor(c) }
+  public static func -= (a: inout Tensor, c: Float) { a -= Tensor(c) }
   /// In-place `a *= c`; not recorded.
-  public static func *= (a: Tensor, c: Float) { a *= Tensor(c) }
+  public static func *= (a: inout Tensor, c: Float) { a *= Tensor(c) }
   /// In-place `a /= c`; not recorded.
-  public static func /= (a: Tensor, c: Float) { a /= Tensor(c) }
+  public static func /= (a: inout Tensor, c: Float) { a /= Tensor(c) }
 
   /// Applies `a[i] = f(a[i], b[i])` in place with b broadcast to a's shape.
   @inline(__always)
@@ -224,6 +229,13 @@ extension Tensor {
   /// fused SGD step `p.addInPlace(p.grad!, scale: -lr)`.
   public func addInPlace(_ other: Tensor, scale: Float = 1) {
     addInPlaceUnrecorded(self, other, scale: scale)
+  }
+
+  /// Writes `source`'s values (broadcast to this shape) into this tensor's elements in place;
+  /// not recorded. Does nothing when `source` is this very view (a write-back after `+=`).
+  public func assign(_ source: Tensor) {
+    if source.storage === storage && source.offset == offset && source.shape == shape && source.strides == strides { return }
+    Tensor.inPlace(self, source, "assign") { _, v in v }
   }
 
   /// Sets every element to `value` in place; not recorded.

@@ -111,7 +111,7 @@ private final class ReportLog: @unchecked Sendable {
 
   @Test func inPlaceOnTensorRequiringGradExits() async {
     await #expect(processExitsWith: .failure) {
-      let w = Tensor([1, 2]).requiringGrad()
+      var w = Tensor([1, 2]).requiringGrad()
       w -= Tensor([1, 1])
     }
   }

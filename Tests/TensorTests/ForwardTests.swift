@@ -30,7 +30,7 @@ private func close(_ a: [Float], _ b: [Float], tolerance: Float = 1e-4) -> Bool 
     #expect(close(rows.sum(dim: 1).scalars, [1, 1, 1]))
     let wrong = P / P.sum(dim: 1)
     #expect(!close(wrong.sum(dim: 1).scalars, [1, 1, 1]))
-    let inPlace = P.detach().contiguous().reshape(3, 3) * 1
+    var inPlace = P.detach().contiguous().reshape(3, 3) * 1
     inPlace /= inPlace.sum(dim: 1, keepdim: true)
     #expect(close(inPlace.scalars, rows.scalars))
   }
