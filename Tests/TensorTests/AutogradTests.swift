@@ -109,6 +109,15 @@ private final class ReportLog: @unchecked Sendable {
     #expect(z.count == 1)
   }
 
+  @Test func secondBackwardThroughAFreedGraphExits() async {
+    await #expect(processExitsWith: .failure) {
+      let x = Tensor([1]).requiringGrad()
+      let y = (x * 2).sum()
+      y.backward()
+      y.backward()
+    }
+  }
+
   @Test func inPlaceOnTensorRequiringGradExits() async {
     await #expect(processExitsWith: .failure) {
       var w = Tensor([1, 2]).requiringGrad()
@@ -139,6 +148,15 @@ private final class ReportLog: @unchecked Sendable {
     #expect(Tensor([-1]).log().scalars[0].isNaN)
   }
 
+  @Test func backwardAnomaliesAreReportedToo() {
+    let log = ReportLog()
+    let x = Tensor([0, 1]).requiringGrad()
+    Tensor.withAnomalyDetection(handler: { log.append($0) }) {
+      x.sqrt().sum().backward()   // d sqrt(x)/dx = inf at 0; the forward values are finite
+    }
+    #expect(log.reports.map(\.op) == ["sqrt (backward)"])
+  }
+
   @Test func defaultHandlerExitsWithStatus1() async {
     await #expect(processExitsWith: .exitCode(1)) {
       Tensor.withAnomalyDetection {
@@ -150,7 +168,7 @@ private final class ReportLog: @unchecked Sendable {
 
 @Suite struct ThreadInvariance {
   @Test func matmulAndReductionsAreBitIdenticalForAnyThreadCount() {
-    let (m, k, n) = (67, 129, 93)
+    let (m, k, n) = (160, 257, 131)   // 10.8 MFLOP: sgemm splits it over 2 threads
     let a = Tensor((0..<(m * k)).map { Float(($0 * 7919) % 1000) / 500 - 1 }, shape: [m, k]).requiringGrad()
     let b = Tensor((0..<(k * n)).map { Float(($0 * 104729) % 997) / 498 - 1 }, shape: [k, n]).requiringGrad()
     func run() -> [[Float]] {
