@@ -85,28 +85,23 @@ extension Tensor {
 
   /// The bias case of broadcasting (`h·W + b`): when this tensor's shape is the trailing part of
   /// `g`'s (and strictly smaller), adds `g` summed over its leading dims straight into `grad`,
-  /// row after row (the order `g.sum(dim: 0)` uses), without intermediate tensors.
+  /// in the order `g.sum(dim: 0)` uses (so hand-derived gradients compare exactly), without
+  /// intermediate tensors.
   /// Returns false when the shapes do not have that form.
   func accumulateLeadingSum(_ g: Tensor) -> Bool {
     guard rank < g.rank, g.isContiguous, Array(g.shape.suffix(rank)) == shape else { return false }
     let inner = count, outer = inner == 0 ? 0 : g.count / inner
     let src = g.pointer
     withGradBuffer { gy, accumulate in
-      if outer == 0 {
-        if !accumulate { gy.initialize(repeating: 0, count: inner) }
-        return
-      }
-      if accumulate && outer > 1 {
+      if accumulate {
         // grad += (Σ rows): sum first, then add, like `grad += g.sum(0)`.
-        let total = Tensor(uninitialized: shape)
-        let t = total.pointer
-        t.update(from: src, count: inner)
-        for r in 1..<outer { let row = src + r * inner; for j in 0..<inner { t[j] += row[j] } }
-        for j in 0..<inner { gy[j] += t[j] }
-        return
+        let total = UnsafeMutablePointer<Float>.allocate(capacity: inner)
+        defer { total.deallocate() }
+        columnSums(src, rows: outer, columns: inner, into: total)
+        for j in 0..<inner { gy[j] += total[j] }
+      } else {
+        columnSums(src, rows: outer, columns: inner, into: gy)
       }
-      if accumulate { for j in 0..<inner { gy[j] += src[j] } } else { gy.update(from: src, count: inner) }
-      for r in 1..<Swift.max(outer, 1) { let row = src + r * inner; for j in 0..<inner { gy[j] += row[j] } }
     }
     return true
   }
