@@ -570,8 +570,8 @@ nb.cell("The two-moons demo", """
 nb.cell("How the graph is stored, and what it costs", """
   Every operation above made a new `Value`: an object on the heap, found through references. One
   moons step builds about 65,000 of them, and in Swift each one costs a memory allocation, reference
-  counting on its operands (atomic, because objects may be shared between threads), a place in a
-  hash set during the topological sort, and a release when the graph is dropped.
+  counting on its operands (atomic, because objects may be shared between threads), a search
+  through pointers to find the topological order, and a release when the graph is dropped.
 
   The *tape* stores the same graph differently: one array of nodes, where a node is just its index
   and its operands are indices of earlier nodes. An operation can only use nodes that already
