@@ -1,3 +1,5 @@
+import Foundation
+
 // The backward pass: the chain rule applied node by node, outputs before inputs.
 
 extension Value {
@@ -85,5 +87,3 @@ extension Value {
     for node in topologicalOrder() { node.grad = 0 }
   }
 }
-
-import Foundation
