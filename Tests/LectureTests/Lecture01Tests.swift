@@ -36,6 +36,8 @@ import TestSupport
     #expect(out.contains("MLP(2, [16, 16, 1]): 337 parameters"))
     #expect(out.contains("moons accuracy: 100%"))
     #expect(out.contains("step 99 loss"))
+    // The replay on the notebook's own points reproduces its final loss 0.010978370135492717.
+    #expect(out.contains("notebook replay, step 99 loss: 0.0109783701354927"))
     let classLoss = out.split(separator: "\n").first { $0.hasPrefix("loss, class engine:") }
     let tapeLoss = out.split(separator: "\n").first { $0.hasPrefix("loss, tape engine:") }
     #expect(classLoss != nil && tapeLoss != nil)
