@@ -598,6 +598,49 @@ nb.cell("Replaying the notebook's own run", """
   c.result("notebook replay, step 99 loss", "\(history[99].loss)")
 }
 
+nb.cell("Exercises: a gradient by three methods, softmax and its loss on Values", """
+  Two exercises that go with the video. First, for f(a, b, c) = −a³ + sin(3b) − 1/c + b^2.5 − a^0.5
+  at (2, 3, 4): write the partial derivatives by hand, then check them with a forward difference
+  (f(x + h) − f(x))/h and a symmetric one (f(x + h) − f(x − h))/2h. The symmetric difference cancels
+  the curvature term, so its error shrinks like h² instead of h: far more accurate for the same h.
+
+  Second, a classifier's loss on `Value`s: turn the logits [0, 3, −2, 1] into probabilities with a
+  softmax (exponentiate, divide by the sum) and take the negative log-probability of the correct
+  class, 3. Backprop through exp, sum, division and log gives a famous result: the gradient on each
+  logit is simply its probability, minus 1 for the correct class.
+  """) { c in
+  func f(_ a: Double, _ b: Double, _ cc: Double) -> Double {
+    -Foundation.pow(a, 3) + Foundation.sin(3 * b) - 1.0 / cc + Foundation.pow(b, 2.5) - Foundation.pow(a, 0.5)
+  }
+  let (a, b, cc) = (2.0, 3.0, 4.0)
+  let analytic = [-3 * a * a - 0.5 * Foundation.pow(a, -0.5),
+                  3 * Foundation.cos(3 * b) + 2.5 * Foundation.pow(b, 1.5),
+                  1 / (cc * cc)]
+  let h = 1e-6
+  let bumps: [(Double, Double, Double)] = [(h, 0, 0), (0, h, 0), (0, 0, h)]
+  var rows: [[String]] = []
+  for (i, name) in ["a", "b", "c"].enumerated() {
+    let (da, db, dc) = bumps[i]
+    let forward = (f(a + da, b + db, cc + dc) - f(a, b, cc)) / h
+    let symmetric = (f(a + da, b + db, cc + dc) - f(a - da, b - db, cc - dc)) / (2 * h)
+    rows.append(["∂f/∂\(name)", "\(analytic[i])", "\(forward)", "\(symmetric)"])
+  }
+  c.table(["", "by hand", "forward difference", "symmetric difference"], rows)
+
+  let logits = [0.0, 3.0, -2.0, 1.0].map { Value($0) }
+  let counts = logits.map { $0.exp() }
+  let denominator = counts.dropFirst().reduce(counts[0], +)
+  let probs = counts.map { $0 / denominator }
+  let loss = -probs[3].log()
+  loss.backward()
+  c.print("softmax:", probs.map { f4($0.data) }.joined(separator: ", "))
+  c.print("loss = −log p[3] =", loss.data)
+  c.table(["logit", "grad from backward()", "p − onehot(3)"], logits.indices.map { i in
+    ["\(i)", "\(logits[i].grad)", "\(probs[i].data - (i == 3 ? 1 : 0))"]
+  })
+  c.result("softmax NLL loss (logits [0, 3, −2, 1], label 3)", "\(loss.data)")
+}
+
 nb.cell("How the graph is stored, and what it costs", """
   Every operation above made a new `Value`: an object on the heap, found through references. One
   moons step builds about 65,000 of them, and in Swift each one costs a memory allocation, reference

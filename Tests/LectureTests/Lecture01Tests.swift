@@ -32,6 +32,8 @@ import TestSupport
     #expect(out.contains("dg/db: 645.5773"))
     #expect(out.contains("test_sanity_check: y = -20.0  dy/dx = 46.0"))
     #expect(out.contains("w = [0.23550571390294128, 0.06653114721000164]"))
+    // The video's exercise: softmax + negative log-likelihood on Values.
+    #expect(out.contains("softmax NLL loss (logits [0, 3, −2, 1], label 3): 2.1755153626167147"))
     // The moons demo reaches full training accuracy and both engines agree.
     #expect(out.contains("MLP(2, [16, 16, 1]): 337 parameters"))
     #expect(out.contains("moons accuracy: 100%"))
