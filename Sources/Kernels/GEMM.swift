@@ -1,5 +1,3 @@
-import Foundation
-
 /// Single-precision general matrix multiply on row-major matrices:
 /// `C[m×n] = alpha · op(A) · op(B) + beta · C`, where `op(X)` is `X` or `Xᵀ`.
 ///
@@ -7,14 +5,15 @@ import Foundation
 /// `transA`); `b` holds `op(B)` of shape `k×n` (stored `k×n`, or `n×k` when `transB`). The
 /// transposed variants let backward passes compute `dA = dC·Bᵀ` and `dB = Aᵀ·dC` without
 /// materialising a transpose. With `beta == 0`, `C` is overwritten (it may hold garbage);
-/// with `beta == 1` the product is added to `C` (gradient accumulation).
+/// with `beta == 1` the product is added to `C` (gradient accumulation). `C` must not overlap
+/// `A` or `B`.
 ///
-/// Implementation: cache-blocked (k in blocks of `kc`, A in blocks of `mc` rows, B in blocks of
-/// `nc` columns), both operands packed into zero-padded micro-panels, and an MR×32 register
-/// tile of `SIMD16<Float>` FMAs (see GEMMMicroKernels.swift). Large products are split across
-/// `threads` threads by rows or by columns of C — never along k — so each element of C is
-/// computed by exactly one thread with the same operations, and the result is bit-identical for
-/// every thread count.
+/// Implementation: cache-blocked (k in blocks of 256, rows in blocks of 96, columns in blocks of
+/// 2048), B packed into zero-padded 32-column panels, A read in place through strides, and an
+/// 8×32 register tile of `SIMD16<Float>` FMAs (see GEMMMicroKernels.swift and the DocC
+/// overview). Products above 8 Mflop are split across `threads` threads by rows or by columns
+/// of C — never along k — so each element of C is computed by exactly one thread with the same
+/// operations, and the result is bit-identical for every thread count.
 public func sgemm(
   transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
   alpha: Float = 1,
@@ -41,8 +40,9 @@ public func sgemm(
     sgemmBlocked(operands, rows: 0..<m, columns: 0..<n, blocking: blocking)
     return
   }
-  // Split the longer side of C (the other operand, packed again by every chunk, is the smaller
-  // one) into contiguous runs of whole tiles, one run per thread.
+  // Split the longer side of C into contiguous runs of whole tiles, one run per thread. (Each
+  // chunk of a row split packs all of B, each chunk of a column split reads all of A: splitting
+  // the longer side duplicates the smaller operand.)
   let splitRows = rowTiles >= columnTiles
   let tiles = splitRows ? rowTiles : columnTiles
   let tileSize = splitRows ? blocking.mr : 32
@@ -86,8 +86,9 @@ public func sgemmReference(
 
 /// Cache-blocking parameters of the packed kernel.
 struct GEMMBlocking {
-  /// Rows of the register tile (6 or 8; the tile is always 32 columns wide).
-  var mr: Int
+  /// Rows of the register tile (the tile is 32 columns wide). 8×32 (16 zmm accumulators) was
+  /// measured against 6×32 here: equal up to n = 512 within the noise, 8×32 ahead at n = 1024.
+  let mr = 8
   /// Depth of one packed block: a B micro-panel is `kc × 32` floats (32 KB at 256), kept in L1.
   var kc: Int
   /// Rows of A swept per packed B block (`mc × kc` floats of A, kept in L2).
@@ -99,7 +100,7 @@ struct GEMMBlocking {
   static let minimumFlopsPerThread: Double = 4_000_000
 
   /// The blocking `sgemm` uses (measured on this machine, see Tools/Benchmarks).
-  static let current = GEMMBlocking(mr: 8, kc: 256, mc: 96, nc: 2048)
+  static let current = GEMMBlocking(kc: 256, mc: 96, nc: 2048)
 }
 
 /// The arguments of one `sgemm` call, bundled so chunks running on other threads can share them.
@@ -157,8 +158,7 @@ func sgemmBlocked(_ op: GEMMOperands, rows: Range<Int>, columns: Range<Int>, blo
   // A in place: row r, step p at a[r·rowStride + p·stepStride].
   let aRowStride = op.transA ? 1 : op.lda
   let aStepStride = op.transA ? op.lda : 1
-  withUnsafeTemporaryAllocation(byteCount: floats * 4, alignment: 64) { raw in
-    let buffer = raw.baseAddress!.bindMemory(to: Float.self, capacity: floats)
+  withScratchFloats(floats) { buffer in
     let packedB = buffer
     let scratch = buffer + kcMax * ncMax
     var jc = columns.lowerBound
@@ -183,15 +183,9 @@ func sgemmBlocked(_ op: GEMMOperands, rows: Range<Int>, columns: Range<Int>, blo
             while ir < mc {
               let aPanel = op.a + (pc * aStepStride + (ic + ir) * aRowStride)
               let cTile = cColumn + (ic + ir) * op.ldc
-              if mr == 8 {
-                microKernel8x32(kc: kc, a: aPanel, aRowStride: aRowStride, aStepStride: aStepStride, b: bPanel,
-                                c: cTile, ldc: op.ldc, alpha: op.alpha, beta: beta, mr: min(8, mc - ir), nr: nr,
-                                scratch: scratch)
-              } else {
-                microKernel6x32(kc: kc, a: aPanel, aRowStride: aRowStride, aStepStride: aStepStride, b: bPanel,
-                                c: cTile, ldc: op.ldc, alpha: op.alpha, beta: beta, mr: min(6, mc - ir), nr: nr,
-                                scratch: scratch)
-              }
+              microKernel8x32(kc: kc, a: aPanel, aRowStride: aRowStride, aStepStride: aStepStride, b: bPanel,
+                              c: cTile, ldc: op.ldc, alpha: op.alpha, beta: beta, mr: min(mr, mc - ir), nr: nr,
+                              scratch: scratch)
               ir += mr
             }
             jr += 32
@@ -202,5 +196,22 @@ func sgemmBlocked(_ op: GEMMOperands, rows: Range<Int>, columns: Range<Int>, blo
       }
       jc += nc
     }
+  }
+}
+
+/// Runs `body` with `count` uninitialised, 64-byte-aligned floats private to this call: on the
+/// stack up to 64 KB (small products pay no allocation), on the heap above (Dispatch worker
+/// threads have small stacks).
+@inline(__always)
+func withScratchFloats(_ count: Int, _ body: (UnsafeMutablePointer<Float>) -> Void) {
+  let bytes = count * MemoryLayout<Float>.stride
+  if bytes <= 65_536 {
+    withUnsafeTemporaryAllocation(byteCount: bytes, alignment: 64) { raw in
+      body(raw.baseAddress!.bindMemory(to: Float.self, capacity: count))
+    }
+  } else {
+    let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+    defer { raw.deallocate() }
+    body(raw.bindMemory(to: Float.self, capacity: count))
   }
 }

@@ -1,86 +1,9 @@
-// Register-tiled micro-kernels for `sgemm` (see GEMM.swift for the blocking around them).
+// The register-tiled micro-kernel of `sgemm` (see GEMM.swift for the blocking around it).
 //
-// Each kernel keeps an MR×32 block of C in `SIMD16<Float>` accumulators and walks the packed
-// panels one k-step at a time. The accumulators start at zero and take exactly one fused
+// The kernel keeps an 8×32 block of C in `SIMD16<Float>` accumulators and walks A and a packed
+// B panel one k-step at a time. The accumulators start at zero and take exactly one fused
 // multiply-add per k-step, in k order: every element of C is therefore computed by the same
 // sequence of operations whichever tile, edge path or thread it lands in.
-
-/// The 6×32 register tile: `C[6×32] = alpha · Ap·Bp + beta · C` over `kc` packed steps.
-///
-/// Row `r` of A at step `p` is read at `a[r·aRowStride + p·aStepStride]`, so the kernel reads a
-/// row-major A in place (strides lda, 1) or a transposed one (1, lda) without packing it.
-/// `b` is a packed B micro-panel (32 floats per step). 12 `SIMD16<Float>` accumulators stay
-/// in zmm registers; each step broadcasts 6 A values and issues one FMA per accumulator.
-/// Tiles cut by the matrix edge (`mr < MR` or `nr < 32`) go through `scratch`, with the same
-/// per-element arithmetic as a full tile.
-@inline(__always)
-func microKernel6x32(
-  kc: Int, a: UnsafePointer<Float>, aRowStride: Int, aStepStride: Int, b: UnsafePointer<Float>,
-  c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float,
-  mr: Int, nr: Int, scratch: UnsafeMutablePointer<Float>
-) {
-  var c00 = SIMD16<Float>(); var c01 = SIMD16<Float>()
-  var c10 = SIMD16<Float>(); var c11 = SIMD16<Float>()
-  var c20 = SIMD16<Float>(); var c21 = SIMD16<Float>()
-  var c30 = SIMD16<Float>(); var c31 = SIMD16<Float>()
-  var c40 = SIMD16<Float>(); var c41 = SIMD16<Float>()
-  var c50 = SIMD16<Float>(); var c51 = SIMD16<Float>()
-  // Rows past `mr` re-read the last real row (their results are discarded), so a ragged panel
-  // needs no padded copy and nothing outside A is ever read.
-  let lastRow = mr &- 1
-  let o1 = min(1, lastRow) &* aRowStride
-  let o2 = min(2, lastRow) &* aRowStride
-  let o3 = min(3, lastRow) &* aRowStride
-  let o4 = min(4, lastRow) &* aRowStride
-  let o5 = min(5, lastRow) &* aRowStride
-  var pa = a
-  var pb = UnsafeRawPointer(b)
-  for _ in 0..<kc {
-    let b0 = pb.loadUnaligned(as: SIMD16<Float>.self)
-    let b1 = pb.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
-    let a0 = SIMD16<Float>(repeating: pa[0])
-    c00.addProduct(a0, b0); c01.addProduct(a0, b1)
-    let a1 = SIMD16<Float>(repeating: pa[o1])
-    c10.addProduct(a1, b0); c11.addProduct(a1, b1)
-    let a2 = SIMD16<Float>(repeating: pa[o2])
-    c20.addProduct(a2, b0); c21.addProduct(a2, b1)
-    let a3 = SIMD16<Float>(repeating: pa[o3])
-    c30.addProduct(a3, b0); c31.addProduct(a3, b1)
-    let a4 = SIMD16<Float>(repeating: pa[o4])
-    c40.addProduct(a4, b0); c41.addProduct(a4, b1)
-    let a5 = SIMD16<Float>(repeating: pa[o5])
-    c50.addProduct(a5, b0); c51.addProduct(a5, b1)
-    pa += aStepStride
-    pb += 128
-  }
-  if mr == 6 && nr == 32 {
-    let va = SIMD16<Float>(repeating: alpha)
-    if beta == 0 {
-      storeTileRow(c + 0 * ldc, c00 * va, c01 * va)
-      storeTileRow(c + 1 * ldc, c10 * va, c11 * va)
-      storeTileRow(c + 2 * ldc, c20 * va, c21 * va)
-      storeTileRow(c + 3 * ldc, c30 * va, c31 * va)
-      storeTileRow(c + 4 * ldc, c40 * va, c41 * va)
-      storeTileRow(c + 5 * ldc, c50 * va, c51 * va)
-    } else {
-      let vb = SIMD16<Float>(repeating: beta)
-      updateTileRow(c + 0 * ldc, c00 * va, c01 * va, vb)
-      updateTileRow(c + 1 * ldc, c10 * va, c11 * va, vb)
-      updateTileRow(c + 2 * ldc, c20 * va, c21 * va, vb)
-      updateTileRow(c + 3 * ldc, c30 * va, c31 * va, vb)
-      updateTileRow(c + 4 * ldc, c40 * va, c41 * va, vb)
-      updateTileRow(c + 5 * ldc, c50 * va, c51 * va, vb)
-    }
-  } else {
-    storeTileRow(scratch + 0, c00, c01)
-    storeTileRow(scratch + 32, c10, c11)
-    storeTileRow(scratch + 64, c20, c21)
-    storeTileRow(scratch + 96, c30, c31)
-    storeTileRow(scratch + 128, c40, c41)
-    storeTileRow(scratch + 160, c50, c51)
-    mergeEdgeTile(scratch, rows: mr, cols: nr, into: c, ldc: ldc, alpha: alpha, beta: beta)
-  }
-}
 
 /// The 8×32 register tile: `C[8×32] = alpha · Ap·Bp + beta · C` over `kc` packed steps.
 ///
