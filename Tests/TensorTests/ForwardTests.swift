@@ -224,10 +224,12 @@ private func close(_ a: [Float], _ b: [Float], tolerance: Float = 1e-4) -> Bool 
     }
   }
 
-  @Test func matmulInnerDimensionExits() async {
-    await #expect(processExitsWith: .failure) {
+  @Test func matmulInnerDimensionExitsWithAMessage() async throws {
+    let result = try await #require(processExitsWith: .failure, observing: [\.standardErrorContent]) {
       _ = Tensor.zeros([32, 30]).matmul(Tensor.zeros([20, 200]))
     }
+    let stderr = String(decoding: result.standardErrorContent, as: UTF8.self)
+    #expect(stderr.contains("matmul: inner dimensions differ: [32, 30] · [20, 200]"))
   }
 
   @Test func nonViewableExits() async {
