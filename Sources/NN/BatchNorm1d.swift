@@ -38,6 +38,9 @@ public final class BatchNorm1d: Layer {
   public let variance: Variance
   /// Batch statistics (training) or running statistics (evaluation).
   public var training = true
+  /// Training mode runs one fused autograd node (`FusedNorms.swift`); false records the plain
+  /// composition of tensor ops instead (the reference the fused kernel is tested against).
+  public var fused = true
 
   /// `dim` features; the lectures' defaults eps 1e-5, momentum 0.1, unbiased variance.
   public init(_ dim: Int, eps: Float = 1e-5, momentum: Float = 0.1, variance: Variance = .lecture) {
@@ -66,19 +69,24 @@ public final class BatchNorm1d: Layer {
     guard training else {
       return (x - runningMean) * (weight * (runningVar + eps).pow(-0.5)) + bias
     }
+    if fused {
+      let (out, mean, unbiasedVar) = fusedBatchNorm(x.contiguous(), weight: weight, bias: bias, rows: x.count / c,
+                                                    eps: eps, unbiasedNormalisation: variance == .lecture)
+      updateRunning(mean: mean, variance: unbiasedVar)
+      return out
+    }
     let dims = x.rank == 2 ? [0] : [0, 1]
     let mean = x.mean(dims: dims)
     let unbiasedVar = x.variance(dims: dims, unbiased: true)
     let normVar = variance == .lecture ? unbiasedVar : x.variance(dims: dims, unbiased: false)
     let out = (x - mean) * (weight * (normVar + eps).pow(-0.5)) + bias
-    updateRunning(mean: mean, variance: unbiasedVar)
+    updateRunning(mean: mean.scalars, variance: unbiasedVar.scalars)
     return out
   }
 
   /// `running = (1 − m)·running + m·batch`, element by element as the lecture's two tensor ops.
-  private func updateRunning(mean: Tensor, variance: Tensor) {
+  private func updateRunning(mean bm: [Float], variance bv: [Float]) {
     let keep = 1 - momentum, m = momentum
-    let bm = mean.scalars, bv = variance.scalars
     runningMean.withUnsafeMutableBufferPointer { r in for i in r.indices { r[i] = keep * r[i] + m * bm[i] } }
     runningVar.withUnsafeMutableBufferPointer { r in for i in r.indices { r[i] = keep * r[i] + m * bv[i] } }
   }

@@ -12,6 +12,8 @@ public final class LayerNorm: Layer {
   public let eps: Float
   /// Unused; kept for `train()` / `eval()`.
   public var training = true
+  /// One fused autograd node (`FusedNorms.swift`); false records the plain composition of ops.
+  public var fused = true
 
   /// `nn.LayerNorm(dim, eps: 1e-5)`.
   public init(_ dim: Int, eps: Float = 1e-5, bias: Bool = true) {
@@ -24,6 +26,7 @@ public final class LayerNorm: Layer {
   public func callAsFunction(_ x: Tensor) -> Tensor {
     checkInput(x.rank >= 1 && x.shape[x.rank - 1] == weight.count, "LayerNorm(\(weight.count))",
                "input of shape \(x.shape) does not end in \(weight.count) features")
+    if fused { return fusedLayerNorm(x.contiguous(), weight: weight, bias: bias, eps: eps) }
     let mean = x.mean(dim: -1, keepdim: true)
     let v = x.variance(dim: -1, unbiased: false, keepdim: true)
     let y = (x - mean) / (v + eps).sqrt() * weight

@@ -15,14 +15,48 @@ import Testing
   }
 
   @Test func batchNormTrainingBothVariancesAnd3D() {
-    for v in [BatchNorm1d.Variance.lecture, .pytorch] {
+    for v in [BatchNorm1d.Variance.lecture, .pytorch] { for fused in [true, false] {
       let bn = BatchNorm1d(3, variance: v)
+      bn.fused = fused
       bn.weight.withUnsafeMutableBufferPointer { $0[0] = 1.5; $0[2] = -0.5 }
       let x = Tensor(testValues(12, seed: 3), shape: [4, 3]).requiringGrad()
       checkGradients([x, bn.weight, bn.bias], "BatchNorm1d 2-D \(v)") { bn(x) }
       let x3 = Tensor(testValues(18, seed: 4), shape: [3, 2, 3]).requiringGrad()
       checkGradients([x3, bn.weight], "BatchNorm1d 3-D \(v)") { bn(x3) }
+    } }
+  }
+
+  @Test func fusedNormsMatchTheirCompositions() {
+    for v in [BatchNorm1d.Variance.lecture, .pytorch] {
+      let a = BatchNorm1d(5, variance: v), b = BatchNorm1d(5, variance: v)
+      b.fused = false
+      for bn in [a, b] { bn.weight.withUnsafeMutableBufferPointer { $0[2] = 0.5 } }
+      let xa = Tensor(testValues(60, seed: 21), shape: [4, 3, 5]).requiringGrad()
+      let xb = Tensor(xa.scalars, shape: [4, 3, 5]).requiringGrad()
+      let w = Tensor(testValues(60, seed: 22), shape: [4, 3, 5])
+      let ya = a(xa), yb = b(xb)
+      expectClose(ya.scalars, yb.scalars, tol: 1e-5, "BatchNorm forward \(v)")
+      (ya * w).sum().backward()
+      (yb * w).sum().backward()
+      expectClose(xa.grad!.scalars, xb.grad!.scalars, tol: 1e-5, "BatchNorm dx \(v)")
+      expectClose(a.weight.grad!.scalars, b.weight.grad!.scalars, tol: 1e-5, "BatchNorm dγ")
+      expectClose(a.bias.grad!.scalars, b.bias.grad!.scalars, tol: 1e-5, "BatchNorm dβ")
+      expectClose(a.runningMean.scalars, b.runningMean.scalars, tol: 1e-6, "running mean")
+      expectClose(a.runningVar.scalars, b.runningVar.scalars, tol: 1e-6, "running var")
     }
+    let la = LayerNorm(6), lb = LayerNorm(6)
+    lb.fused = false
+    for ln in [la, lb] { ln.weight.withUnsafeMutableBufferPointer { $0[1] = -2 } }
+    let xa = Tensor(testValues(24, seed: 23), shape: [2, 2, 6]).requiringGrad()
+    let xb = Tensor(xa.scalars, shape: [2, 2, 6]).requiringGrad()
+    let w = Tensor(testValues(24, seed: 24), shape: [2, 2, 6])
+    let ya = la(xa), yb = lb(xb)
+    expectClose(ya.scalars, yb.scalars, tol: 1e-5, "LayerNorm forward")
+    (ya * w).sum().backward()
+    (yb * w).sum().backward()
+    expectClose(xa.grad!.scalars, xb.grad!.scalars, tol: 1e-5, "LayerNorm dx")
+    expectClose(la.weight.grad!.scalars, lb.weight.grad!.scalars, tol: 1e-5, "LayerNorm dγ")
+    expectClose(la.bias!.grad!.scalars, lb.bias!.grad!.scalars, tol: 1e-5, "LayerNorm dβ")
   }
 
   @Test func batchNormEvaluation() {
@@ -34,6 +68,9 @@ import Testing
   }
 
   @Test func layerNormAndRMSNorm() {
+    let noBias = LayerNorm(4, bias: false)
+    let x0 = Tensor(testValues(8, seed: 25), shape: [2, 4]).requiringGrad()
+    checkGradients([x0, noBias.weight], "LayerNorm without bias") { noBias(x0) }
     let ln = LayerNorm(4)
     ln.weight.withUnsafeMutableBufferPointer { $0[1] = 2 }
     let x = Tensor(testValues(24, seed: 7), shape: [2, 3, 4]).requiringGrad()

@@ -17,7 +17,7 @@ import Testing
     let xtr = IntTensor(ctx, shape: [tgt.count, 3]), ytr = IntTensor(tgt)
     var g = TorchGenerator(seed: 2147483647)
     let model = lecture4Model(generator: &g)
-    (model.layers.last as! BatchNorm1d).weight *= 0.1
+    (model.layers.last as! BatchNorm1d).weight.withUnsafeMutableBufferPointer { w in for i in w.indices { w[i] *= 0.1 } }
     for case let l as Linear in model.layers.dropLast() { l.scaleWeight(by: 5.0 / 3.0) }
     let ix = IntTensor(g.randint(low: 0, high: tgt.count, count: 32))
     let loss = crossEntropy(model(xtr[ix]), ytr[ix]).item()
