@@ -12,33 +12,46 @@ import Tensor
 // (BatchNorm: sums over the M rows per feature; D = M − 1 for the lectures' unbiased variance, M
 // for PyTorch's. LayerNorm: sums over the C features of each row, D = C, and γ multiplies g first.)
 
+/// Memory a fused op keeps for its backward pass (x̂, 1/s): freed with the graph. A class so the
+/// backward closure captures a reference, not a copy, and never a tensor.
+final class FloatBuffer {
+  let p: UnsafeMutablePointer<Float>
+  init(_ count: Int) {
+    p = .allocate(capacity: max(count, 1))
+    p.initialize(repeating: 0, count: max(count, 1))
+  }
+  deinit { p.deallocate() }
+}
+
 /// BatchNorm over the rows of an (m × c) matrix in training mode. Returns the output and the batch
 /// mean and unbiased variance (for the running statistics).
 func fusedBatchNorm(_ x: Tensor, weight: Tensor, bias: Tensor, rows m: Int, eps: Float,
                     unbiasedNormalisation: Bool) -> (out: Tensor, mean: [Float], unbiasedVar: [Float]) {
   let c = weight.count
+  let xhat = FloatBuffer(m * c), std = FloatBuffer(c)
   var mean = [Float](repeating: 0, count: c), varU = [Float](repeating: 0, count: c)
-  var std = [Float](repeating: 0, count: c)
-  var xhat = [Float](repeating: 0, count: m * c)
-  let w = weight.scalars, b = bias.scalars
   let out = x.withUnsafeBufferPointer { xb in
-    let xp = xb.baseAddress!
-    var sum = [Double](repeating: 0, count: c), sq = [Double](repeating: 0, count: c)
-    for r in 0..<m { for j in 0..<c { sum[j] += Double(xp[r * c + j]) } }
-    for j in 0..<c { mean[j] = Float(sum[j] / Double(m)) }
-    for r in 0..<m { for j in 0..<c { let d = Double(xp[r * c + j]) - Double(mean[j]); sq[j] += d * d } }
-    let normDivisor = Double(unbiasedNormalisation ? m - 1 : m)
-    for j in 0..<c {
-      varU[j] = Float(sq[j] / Double(m - 1))
-      std[j] = (Float(sq[j] / normDivisor) + eps).squareRoot()
-    }
-    return Tensor(shape: x.shape) { o in
-      xhat.withUnsafeMutableBufferPointer { xh in
-        for r in 0..<m {
-          for j in 0..<c {
-            let k = r * c + j
-            xh[k] = (xp[k] - mean[j]) / std[j]
-            o[k] = w[j] * xh[k] + b[j]
+    weight.withUnsafeBufferPointer { wb in
+      bias.withUnsafeBufferPointer { bb in
+        let xp = xb.baseAddress!, w = wb.baseAddress!, b = bb.baseAddress!, xh = xhat.p, sd = std.p
+        let sum = FloatBuffer(c), sq = FloatBuffer(c)
+        for r in 0..<m { let row = xp + r * c; for j in 0..<c { sum.p[j] += row[j] } }
+        for j in 0..<c { sum.p[j] /= Float(m) }
+        for r in 0..<m { let row = xp + r * c; for j in 0..<c { let d = row[j] - sum.p[j]; sq.p[j] += d * d } }
+        for j in 0..<c {
+          mean[j] = sum.p[j]
+          varU[j] = sq.p[j] / Float(m - 1)
+          sd[j] = (sq.p[j] / Float(unbiasedNormalisation ? m - 1 : m) + eps).squareRoot()
+        }
+        return Tensor(shape: x.shape) { ob in
+          let o = ob.baseAddress!, mu = sum.p
+          for r in 0..<m {
+            let k = r * c
+            for j in 0..<c {
+              let v = (xp[k + j] - mu[j]) / sd[j]
+              xh[k + j] = v
+              o[k + j] = w[j] * v + b[j]
+            }
           }
         }
       }
@@ -46,19 +59,31 @@ func fusedBatchNorm(_ x: Tensor, weight: Tensor, bias: Tensor, rows m: Int, eps:
   }
   let divisor = Float(unbiasedNormalisation ? m - 1 : m)
   let y = Tensor.customOp("batchNorm", inputs: [x, weight, bias], output: out) { g, inputs in
-    var dGamma = [Float](repeating: 0, count: c), dBeta = [Float](repeating: 0, count: c)
-    let gs = g.scalars
-    for r in 0..<m { for j in 0..<c { let k = r * c + j; dBeta[j] += gs[k]; dGamma[j] += gs[k] * xhat[k] } }
-    let dx: Tensor? = inputs[0].requiresGrad ? Tensor(shape: [m * c]) { d in
-      let gw = inputs[1].scalars
+    let dGamma = FloatBuffer(c), dBeta = FloatBuffer(c)
+    let xh = xhat.p, sd = std.p
+    return g.withUnsafeBufferPointer { gb in
+      let gp = gb.baseAddress!
       for r in 0..<m {
-        for j in 0..<c {
-          let k = r * c + j
-          d[k] = gw[j] / std[j] * (gs[k] - dBeta[j] / Float(m) - xhat[k] * dGamma[j] / divisor)
+        let k = r * c
+        for j in 0..<c { dBeta.p[j] += gp[k + j]; dGamma.p[j] += gp[k + j] * xh[k + j] }
+      }
+      var dx: Tensor?
+      if inputs[0].requiresGrad {
+        dx = inputs[1].withUnsafeBufferPointer { wb in
+          Tensor(shape: inputs[0].shape) { db in
+            let d = db.baseAddress!, w = wb.baseAddress!
+            for r in 0..<m {
+              let k = r * c
+              for j in 0..<c {
+                d[k + j] = w[j] / sd[j] * (gp[k + j] - dBeta.p[j] / Float(m) - xh[k + j] * dGamma.p[j] / divisor)
+              }
+            }
+          }
         }
       }
-    }.view(inputs[0].shape) : nil
-    return [dx, Tensor(dGamma), Tensor(dBeta)]
+      return [dx, Tensor(Array(UnsafeBufferPointer(start: dGamma.p, count: c))),
+              Tensor(Array(UnsafeBufferPointer(start: dBeta.p, count: c)))]
+    }
   }
   return (y, mean, varU)
 }
@@ -66,24 +91,27 @@ func fusedBatchNorm(_ x: Tensor, weight: Tensor, bias: Tensor, rows m: Int, eps:
 /// LayerNorm over the last dim (size c) of a tensor with `count / c` rows; `bias` may be nil.
 func fusedLayerNorm(_ x: Tensor, weight: Tensor, bias: Tensor?, eps: Float) -> Tensor {
   let c = weight.count, rows = x.count / c
-  var xhat = [Float](repeating: 0, count: rows * c), rstd = [Float](repeating: 0, count: rows)
-  let w = weight.scalars, b = bias?.scalars ?? [Float](repeating: 0, count: c)
+  let xhat = FloatBuffer(rows * c), rstd = FloatBuffer(rows)
+  let b = bias?.scalars ?? [Float](repeating: 0, count: c)
   let out = x.withUnsafeBufferPointer { xb in
-    Tensor(shape: x.shape) { o in
-      xhat.withUnsafeMutableBufferPointer { xh in
-        for r in 0..<rows {
-          let row = xb.baseAddress! + r * c
-          var s: Float = 0
-          for j in 0..<c { s += row[j] }
-          let mu = s / Float(c)
-          var v: Float = 0
-          for j in 0..<c { let d = row[j] - mu; v += d * d }
-          let inv = 1 / (v / Float(c) + eps).squareRoot()
-          rstd[r] = inv
-          for j in 0..<c {
-            let k = r * c + j
-            xh[k] = (row[j] - mu) * inv
-            o[k] = xh[k] * w[j] + b[j]
+    weight.withUnsafeBufferPointer { wb in
+      b.withUnsafeBufferPointer { bb in
+        Tensor(shape: x.shape) { ob in
+          let xp = xb.baseAddress!, w = wb.baseAddress!, bp = bb.baseAddress!, o = ob.baseAddress!, xh = xhat.p
+          for r in 0..<rows {
+            let row = xp + r * c, xr = xh + r * c, orow = o + r * c
+            var s: Float = 0
+            for j in 0..<c { s += row[j] }
+            let mu = s / Float(c)
+            var v: Float = 0
+            for j in 0..<c { let d = row[j] - mu; v += d * d }
+            let inv = 1 / (v / Float(c) + eps).squareRoot()
+            rstd.p[r] = inv
+            for j in 0..<c {
+              let t = (row[j] - mu) * inv
+              xr[j] = t
+              orow[j] = t * w[j] + bp[j]
+            }
           }
         }
       }
@@ -91,26 +119,29 @@ func fusedLayerNorm(_ x: Tensor, weight: Tensor, bias: Tensor?, eps: Float) -> T
   }
   let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
   return Tensor.customOp("layerNorm", inputs: inputs, output: out) { g, inputs in
-    let gs = g.scalars, gw = inputs[1].scalars
-    var dGamma = [Float](repeating: 0, count: c), dBeta = [Float](repeating: 0, count: c)
-    let dx = Tensor(shape: [rows * c]) { d in
-      for r in 0..<rows {
-        var sumG: Float = 0, sumGX: Float = 0
-        for j in 0..<c {
-          let k = r * c + j, gh = gs[k] * gw[j]
-          sumG += gh
-          sumGX += gh * xhat[k]
-          dBeta[j] += gs[k]
-          dGamma[j] += gs[k] * xhat[k]
-        }
-        let meanG = sumG / Float(c), meanGX = sumGX / Float(c)
-        for j in 0..<c {
-          let k = r * c + j
-          d[k] = rstd[r] * (gs[k] * gw[j] - meanG - xhat[k] * meanGX)
+    let dGamma = FloatBuffer(c), dBeta = FloatBuffer(c)
+    let dx = g.withUnsafeBufferPointer { gb in
+      inputs[1].withUnsafeBufferPointer { wb in
+        Tensor(shape: inputs[0].shape) { db in
+          let gp = gb.baseAddress!, w = wb.baseAddress!, d = db.baseAddress!, dg = dGamma.p, dbeta = dBeta.p
+          for r in 0..<rows {
+            let gr = gp + r * c, xr = xhat.p + r * c, dr = d + r * c
+            var sumG: Float = 0, sumGX: Float = 0
+            for j in 0..<c {
+              let gh = gr[j] * w[j]
+              sumG += gh
+              sumGX += gh * xr[j]
+              dbeta[j] += gr[j]
+              dg[j] += gr[j] * xr[j]
+            }
+            let meanG = sumG / Float(c), meanGX = sumGX / Float(c), inv = rstd.p[r]
+            for j in 0..<c { dr[j] = inv * (gr[j] * w[j] - meanG - xr[j] * meanGX) }
+          }
         }
       }
-    }.view(inputs[0].shape)
-    let grads: [Tensor?] = [inputs[0].requiresGrad ? dx : nil, Tensor(dGamma)]
-    return inputs.count == 3 ? grads + [Tensor(dBeta)] : grads
+    }
+    let dGammaT = Tensor(Array(UnsafeBufferPointer(start: dGamma.p, count: c)))
+    let grads: [Tensor?] = [inputs[0].requiresGrad ? dx : nil, dGammaT]
+    return inputs.count == 3 ? grads + [Tensor(Array(UnsafeBufferPointer(start: dBeta.p, count: c)))] : grads
   }
 }
