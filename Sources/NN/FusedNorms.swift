@@ -35,16 +35,17 @@ func fusedBatchNorm(_ x: Tensor, weight: Tensor, bias: Tensor, rows m: Int, eps:
       bias.withUnsafeBufferPointer { bb in
         let xp = xb.baseAddress!, w = wb.baseAddress!, b = bb.baseAddress!, xh = xhat.p, sd = std.p
         let sum = FloatBuffer(c), sq = FloatBuffer(c)
-        for r in 0..<m { let row = xp + r * c; for j in 0..<c { sum.p[j] += row[j] } }
-        for j in 0..<c { sum.p[j] /= Float(m) }
-        for r in 0..<m { let row = xp + r * c; for j in 0..<c { let d = row[j] - sum.p[j]; sq.p[j] += d * d } }
+        let mu = sum.p, ss = sq.p
+        for r in 0..<m { let row = xp + r * c; for j in 0..<c { mu[j] += row[j] } }
+        for j in 0..<c { mu[j] /= Float(m) }
+        for r in 0..<m { let row = xp + r * c; for j in 0..<c { let d = row[j] - mu[j]; ss[j] += d * d } }
         for j in 0..<c {
-          mean[j] = sum.p[j]
-          varU[j] = sq.p[j] / Float(m - 1)
-          sd[j] = (sq.p[j] / Float(unbiasedNormalisation ? m - 1 : m) + eps).squareRoot()
+          mean[j] = mu[j]
+          varU[j] = ss[j] / Float(m - 1)
+          sd[j] = (ss[j] / Float(unbiasedNormalisation ? m - 1 : m) + eps).squareRoot()
         }
         return Tensor(shape: x.shape) { ob in
-          let o = ob.baseAddress!, mu = sum.p
+          let o = ob.baseAddress!
           for r in 0..<m {
             let k = r * c
             for j in 0..<c {
@@ -60,24 +61,26 @@ func fusedBatchNorm(_ x: Tensor, weight: Tensor, bias: Tensor, rows m: Int, eps:
   let divisor = Float(unbiasedNormalisation ? m - 1 : m)
   let y = Tensor.customOp("batchNorm", inputs: [x, weight, bias], output: out) { g, inputs in
     let dGamma = FloatBuffer(c), dBeta = FloatBuffer(c)
-    let xh = xhat.p, sd = std.p
+    let xh = xhat.p, sd = std.p, dg = dGamma.p, dbeta = dBeta.p
     return g.withUnsafeBufferPointer { gb in
       let gp = gb.baseAddress!
       for r in 0..<m {
         let k = r * c
-        for j in 0..<c { dBeta.p[j] += gp[k + j]; dGamma.p[j] += gp[k + j] * xh[k + j] }
+        for j in 0..<c { dbeta[j] += gp[k + j]; dg[j] += gp[k + j] * xh[k + j] }
       }
       var dx: Tensor?
       if inputs[0].requiresGrad {
-        dx = inputs[1].withUnsafeBufferPointer { wb in
-          Tensor(shape: inputs[0].shape) { db in
-            let d = db.baseAddress!, w = wb.baseAddress!
-            for r in 0..<m {
-              let k = r * c
-              for j in 0..<c {
-                d[k + j] = w[j] / sd[j] * (gp[k + j] - dBeta.p[j] / Float(m) - xh[k + j] * dGamma.p[j] / divisor)
-              }
-            }
+        // Per feature: scale γ/s, and the two mean terms Σg/M and Σ(g·x̂)/D.
+        let coef = FloatBuffer(3 * c)
+        let a = coef.p, mb = coef.p + c, mg = coef.p + 2 * c
+        inputs[1].withUnsafeBufferPointer { wb in
+          for j in 0..<c { a[j] = wb[j] / sd[j]; mb[j] = dbeta[j] / Float(m); mg[j] = dg[j] / divisor }
+        }
+        dx = Tensor(shape: inputs[0].shape) { db in
+          let d = db.baseAddress!
+          for r in 0..<m {
+            let k = r * c
+            for j in 0..<c { d[k + j] = a[j] * (gp[k + j] - mb[j] - xh[k + j] * mg[j]) }
           }
         }
       }
