@@ -41,7 +41,7 @@ let package = Package(
     .target(name: "Micrograd", dependencies: ["Random"], swiftSettings: numeric, linkerSettings: libm),
     .target(name: "Tensor", dependencies: ["Kernels", "Random"], exclude: ["README.md"],
             swiftSettings: numeric, linkerSettings: libm),
-    .target(name: "NN", dependencies: ["Tensor", "Random"], exclude: ["README.md"], swiftSettings: numeric, linkerSettings: libm),
+    .target(name: "NN", dependencies: ["Tensor", "Random", "Kernels"], exclude: ["README.md"], swiftSettings: numeric, linkerSettings: libm),
     .target(name: "Datasets", dependencies: ["Random"], swiftSettings: numeric),
 
     // MARK: - Workbook runtime (cells, reports, quizzes)

@@ -10,14 +10,6 @@ public enum AttentionScale: Sendable {
   case embedding
 }
 
-/// The (T, T) mask with 1 above the diagonal: the future positions a causal head must not see
-/// (`tril[:T, :T] == 0`).
-func causalMask(_ t: Int) -> Tensor {
-  var m = [Float](repeating: 0, count: t * t)
-  for i in 0..<t { for j in (i + 1)..<max(t, i + 1) { m[i * t + j] = 1 } }
-  return Tensor(m, shape: [t, t])
-}
-
 /// One head of causal self-attention (lecture 7's `Head`): each position mixes the values of
 /// itself and earlier positions, weighted by `softmax(q·kᵀ·scale)` with the future masked out.
 public final class Head: Layer {
@@ -35,8 +27,6 @@ public final class Head: Layer {
   public let scale: AttentionScale
   /// Training mode (for dropout).
   public var training = true
-  /// The (blockSize, blockSize) causal mask (not a parameter; not saved).
-  let mask: Tensor
   private let embedding: Int
 
   /// Builds key, query, value in the lecture's order (`nn.Linear(n_embd, head_size, bias=False)`
@@ -51,7 +41,6 @@ public final class Head: Layer {
     self.blockSize = blockSize
     self.scale = scale
     self.embedding = embedding
-    mask = causalMask(blockSize)
   }
 
   /// (B, T, C) → (B, T, head_size).
@@ -61,13 +50,12 @@ public final class Head: Layer {
     let t = x.shape[1]
     let k = key(x), q = query(x)
     let factor = Float(pow(Double(scale == .headSize ? k.shape[2] : embedding), -0.5))
-    var wei = q.matmul(k.transpose(-2, -1)) * factor
-    wei = wei.maskedFill(t == blockSize ? mask : causalMask(t), -.infinity).softmax(dim: -1)
-    wei = dropout(wei)
+    // softmax(masked_fill(q·kᵀ·factor, future, −inf)) as one fused node.
+    let wei = dropout(fusedCausalSoftmax(q.matmul(k.transpose(-2, -1)), scale: factor))
     return wei.matmul(value(x))
   }
 
-  /// `key`, `query`, `value`, `dropout` (the tril buffer is not persistent here).
+  /// `key`, `query`, `value`, `dropout` (no tril buffer: the mask is implied by the fused softmax).
   public var children: [(name: String, module: any Module)] {
     [("key", key), ("query", query), ("value", value), ("dropout", dropout)]
   }
@@ -142,7 +130,6 @@ public final class CausalSelfAttention: Layer {
   public let residualDropout: Dropout
   /// Training mode (for dropout).
   public var training = true
-  let mask: Tensor
 
   /// nanoGPT's layout: `qkv` then `proj`, PyTorch default init; `bias` for both (GPT-2 has biases,
   /// the lecture-7 benchmark model has none on `qkv`).
@@ -156,7 +143,6 @@ public final class CausalSelfAttention: Layer {
     self.blockSize = blockSize
     attentionDropout = Dropout(p: dropout, generator: dropoutGenerator)
     residualDropout = Dropout(p: dropout, generator: dropoutGenerator)
-    mask = causalMask(blockSize)
   }
 
   /// (B, T, C) → (B, T, C).
@@ -169,9 +155,7 @@ public final class CausalSelfAttention: Layer {
     // (B, T, 3C) → (3, B, heads, T, hs): strided views, no copy.
     let parts = qkv(x).view([b, t, 3, numHeads, hs]).permute(2, 0, 3, 1, 4)
     let q = parts[0], k = parts[1], v = parts[2]
-    var att = q.matmul(k.transpose(-2, -1)) * Float(pow(Double(hs), -0.5))
-    att = att.maskedFill(t == blockSize ? mask : causalMask(t), -.infinity).softmax(dim: -1)
-    att = attentionDropout(att)
+    let att = attentionDropout(fusedCausalSoftmax(q.matmul(k.transpose(-2, -1)), scale: Float(pow(Double(hs), -0.5))))
     let y = att.matmul(v).transpose(1, 2).reshape([b, t, c])
     return residualDropout(proj(y))
   }

@@ -1,3 +1,4 @@
+import Foundation
 import NN
 import Random
 import Tensor
@@ -111,6 +112,19 @@ import Testing
       let block = Block(config, generator: &g)
       checkGradients([x, block.ln1.weight, block.ffwd.net.parameters()[0]], "Block \(style)") { block(x) }
     }
+  }
+
+  @Test func headMatchesTheLectureComposition() {
+    var g = TorchGenerator(seed: 17)
+    let head = Head(embedding: 6, headSize: 3, blockSize: 5, scale: .embedding, generator: &g)
+    let x = Tensor(testValues(2 * 4 * 6, seed: 18), shape: [2, 4, 6])
+    // wei = softmax(masked_fill(q @ kᵀ · C^−½, tril == 0, −inf)) @ v, as the lecture writes it
+    var future = [Float](repeating: 0, count: 16)
+    for i in 0..<4 { for j in (i + 1)..<5 where j < 4 { future[i * 4 + j] = 1 } }
+    let q = head.query(x), k = head.key(x), v = head.value(x)
+    let wei = (q.matmul(k.transpose(-2, -1)) * Float(pow(6.0, -0.5)))
+      .maskedFill(Tensor(future, shape: [4, 4]), -.infinity).softmax(dim: -1)
+    expectClose(head(x).scalars, wei.matmul(v).scalars, tol: 1e-6, "Head")
   }
 
   @Test func causalAttentionIgnoresTheFuture() {
