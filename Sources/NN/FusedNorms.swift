@@ -23,6 +23,23 @@ final class FloatBuffer {
   deinit { p.deallocate() }
 }
 
+/// Σ f(j) over j < n with 16 independent lanes (vectorised; fixed order, thread-independent).
+@inline(__always)
+func laneSum(_ n: Int, _ f: (Int) -> SIMD16<Float>, scalar: (Int) -> Float) -> Float {
+  var acc = SIMD16<Float>(repeating: 0)
+  var j = 0
+  while j + 16 <= n { acc += f(j); j += 16 }
+  var s = acc.sum()
+  while j < n { s += scalar(j); j += 1 }
+  return s
+}
+
+/// 16 floats starting at `p + j`.
+@inline(__always)
+func load16(_ p: UnsafePointer<Float>, _ j: Int) -> SIMD16<Float> {
+  UnsafeRawPointer(p + j).loadUnaligned(as: SIMD16<Float>.self)
+}
+
 /// BatchNorm over the rows of an (m × c) matrix in training mode. Returns the output and the batch
 /// mean and unbiased variance (for the running statistics).
 func fusedBatchNorm(_ x: Tensor, weight: Tensor, bias: Tensor, rows m: Int, eps: Float,
@@ -103,11 +120,9 @@ func fusedLayerNorm(_ x: Tensor, weight: Tensor, bias: Tensor?, eps: Float) -> T
           let xp = xb.baseAddress!, w = wb.baseAddress!, bp = bb.baseAddress!, o = ob.baseAddress!, xh = xhat.p
           for r in 0..<rows {
             let row = xp + r * c, xr = xh + r * c, orow = o + r * c
-            var s: Float = 0
-            for j in 0..<c { s += row[j] }
-            let mu = s / Float(c)
-            var v: Float = 0
-            for j in 0..<c { let d = row[j] - mu; v += d * d }
+            let mu = laneSum(c, { load16(row, $0) }, scalar: { row[$0] }) / Float(c)
+            let mu16 = SIMD16<Float>(repeating: mu)
+            let v = laneSum(c, { let d = load16(row, $0) - mu16; return d * d }, scalar: { let d = row[$0] - mu; return d * d })
             let inv = 1 / (v / Float(c) + eps).squareRoot()
             rstd.p[r] = inv
             for j in 0..<c {
@@ -128,12 +143,10 @@ func fusedLayerNorm(_ x: Tensor, weight: Tensor, bias: Tensor?, eps: Float) -> T
         Tensor(shape: inputs[0].shape) { db in
           let gp = gb.baseAddress!, w = wb.baseAddress!, d = db.baseAddress!, dg = dGamma.p, dbeta = dBeta.p
           for r in 0..<rows {
-            let gr = gp + r * c, xr = xhat.p + r * c, dr = d + r * c
-            var sumG: Float = 0, sumGX: Float = 0
+            let gr = gp + r * c, xr = UnsafePointer(xhat.p + r * c), dr = d + r * c
+            let sumG = laneSum(c, { load16(gr, $0) * load16(w, $0) }, scalar: { gr[$0] * w[$0] })
+            let sumGX = laneSum(c, { load16(gr, $0) * load16(w, $0) * load16(xr, $0) }, scalar: { gr[$0] * w[$0] * xr[$0] })
             for j in 0..<c {
-              let gh = gr[j] * w[j]
-              sumG += gh
-              sumGX += gh * xr[j]
               dbeta[j] += gr[j]
               dg[j] += gr[j] * xr[j]
             }

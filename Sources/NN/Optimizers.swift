@@ -184,18 +184,18 @@ public final class AdamW: Optimizer {
     let bc2Sqrt = Float((1 - Foundation.pow(b2, t)).squareRoot())
     let negStep = Float(-stepSize), epsF = Float(eps)
     let decoupled = decoupled
+    let l2 = decoupled ? 0 : wd
     m[i].withUnsafeMutableBufferPointer { mb in
       v[i].withUnsafeMutableBufferPointer { vb in
         withParameterAndGrad(p) { w, gp, n in
+          let mp = mb.baseAddress!, vp = vb.baseAddress!
+          if decoupled && wdD != 0 { for j in 0..<n { w[j] = w[j] * decayFactor } }
           for j in 0..<n {
-            var g = gp[j]
-            if wdD != 0 {
-              if decoupled { w[j] = w[j] * decayFactor } else { g = g.addingProduct(w[j], wd) }
-            }
-            mb[j] = mb[j].addingProduct(w1, g - mb[j])           // lerp with a small weight
-            vb[j] = vb[j] * beta2 + w2 * g * g
-            let denom = vb[j].squareRoot() / bc2Sqrt + epsF
-            w[j] = w[j] + negStep * mb[j] / denom
+            let g = l2 == 0 ? gp[j] : gp[j].addingProduct(w[j], l2)
+            mp[j] = mp[j].addingProduct(w1, g - mp[j])           // lerp with a small weight
+            vp[j] = vp[j] * beta2 + w2 * g * g
+            let denom = vp[j].squareRoot() / bc2Sqrt + epsF
+            w[j] = w[j] + negStep * mp[j] / denom
           }
         }
       }
