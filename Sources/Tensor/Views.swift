@@ -21,7 +21,7 @@ extension Tensor {
     if isContiguous {
       out.pointer.update(from: pointer, count: count)
     } else {
-      stridedUnary(shape, dst: out.pointer, out.strides, pointer, strides) { $0 }
+      stridedCopy(shape, dst: out.pointer, out.strides, pointer, strides)
     }
     return out
   }
@@ -120,7 +120,7 @@ extension Tensor {
   public func permute(_ dims: [Int]) -> Tensor {
     require(dims.count == rank, "permute: \(dims.count) dims given for a tensor of shape \(describe(shape))")
     let order = dims.map { normalizeDim($0, rank: rank, op: "permute") }
-    require(Set(order).count == rank, "permute: dims \(dims) are not a permutation of 0..<\(rank)")
+    require(order.sorted() == Array(0..<rank), "permute: dims \(dims) are not a permutation of 0..<\(rank)")
     var inverse = [Int](repeating: 0, count: rank)
     for (i, d) in order.enumerated() { inverse[d] = i }
     return makeView("permute", shape: order.map { shape[$0] }, strides: order.map { strides[$0] }, offset: offset) { _, g, inputs in
@@ -292,7 +292,7 @@ extension Tensor {
     var sizes: [Int] = []
     for t in tensors {
       let dst = out.narrow(dim: d, start: start, length: t.shape[d])
-      stridedUnary(dst.shape, dst: dst.pointer, dst.strides, t.pointer, t.strides) { $0 }
+      stridedCopy(dst.shape, dst: dst.pointer, dst.strides, t.pointer, t.strides)
       start += t.shape[d]
       sizes.append(t.shape[d])
     }
