@@ -32,6 +32,14 @@ extension Tensor {
     accumulateGrad(g, owned: false)
   }
 
+  /// Adds the gradient `g` of a slice into the matching region of this tensor's (contiguous)
+  /// gradient buffer: the region starts at `start` and walks `strides` over `g`'s shape.
+  func addIntoGradRegion(_ g: Tensor, start: Int, strides region: [Int]) {
+    withGradBuffer(zeroed: true) { gx, _ in
+      stridedBinary(g.shape, dst: gx + start, region, gx + start, region, g.pointer, g.strides, AddFunction())
+    }
+  }
+
   /// A view with a different layout of the same storage, recorded with `backward`.
   func makeView(_ op: String, shape: [Int], strides: [Int], offset: Int,
                 _ backward: @escaping BackwardFunction) -> Tensor {
@@ -174,9 +182,10 @@ extension Tensor {
     st.remove(at: d)
     let inShape = shape
     return makeView("select", shape: sh, strides: st, offset: offset + i * strides[d]) { _, g, inputs in
-      let gx = Tensor.zeros(inShape)
-      gx.select(dim: d, index: i).addUnrecorded(g)
-      inputs[0].accumulateGrad(gx, owned: true)
+      var region = contiguousStrides(inShape)
+      let start = i * region[d]
+      region.remove(at: d)
+      inputs[0].addIntoGradRegion(g, start: start, strides: region)
     }
   }
 
@@ -190,9 +199,8 @@ extension Tensor {
     sh[d] = length
     let inShape = shape
     return makeView("narrow", shape: sh, strides: strides, offset: offset + s * strides[d]) { _, g, inputs in
-      let gx = Tensor.zeros(inShape)
-      gx.narrow(dim: d, start: s, length: length).addUnrecorded(g)
-      inputs[0].accumulateGrad(gx, owned: true)
+      let region = contiguousStrides(inShape)
+      inputs[0].addIntoGradRegion(g, start: s * region[d], strides: region)
     }
   }
 
