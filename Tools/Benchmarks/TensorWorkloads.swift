@@ -1,0 +1,90 @@
+import Foundation
+import ZeroToHero
+
+// Tensor-engine workloads. `l3-mlp-step` is lecture 3's training step written with raw tensors as
+// the lecture writes it (torch_reference.py's "mlp" workload does the same in PyTorch).
+
+/// The workloads of the Tensor engine.
+var tensorWorkloads: [Workload] {
+  [
+    Workload(name: "l3-mlp-step", config: "batch 32, block 3, n_embd 10, hidden 200 (randint, forward, backward, SGD)",
+             warmup: 50, repsPerWindow: 500, make: makeLecture3Step),
+    Workload(name: "l3-mlp-gemms", config: "only the 6 sgemm calls of one l3-mlp-step (the floor for the step)",
+             warmup: 50, repsPerWindow: 500, make: makeLecture3GEMMs),
+  ]
+}
+
+/// Lecture 3's training contexts (block size 3) from names.txt: words shuffled with
+/// `random.seed(42)`, the first 80 % turned into (context, next character) pairs.
+func namesTrainingSet(blockSize: Int) -> (IntTensor, IntTensor) {
+  let candidates = [
+    URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("names.txt"),
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("names.txt"),
+  ]
+  guard let url = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }),
+        let text = try? String(contentsOf: url, encoding: .utf8) else {
+    FileHandle.standardError.write(Data("error: names.txt not found (tried \(candidates.map(\.path)))\n".utf8))
+    exit(1)
+  }
+  var words = text.split(separator: "\n").map(String.init)
+  var stoi: [Character: Int] = [".": 0]
+  for (i, c) in Set(words.joined()).sorted().enumerated() { stoi[c] = i + 1 }
+  var rng = PythonRandom(seed: 42)
+  rng.shuffle(&words)
+  var xs: [Int] = [], ys: [Int] = []
+  for w in words[..<Int(0.8 * Double(words.count))] {
+    var context = [Int](repeating: 0, count: blockSize)
+    for ch in w + "." {
+      let ix = stoi[ch]!
+      xs.append(contentsOf: context)
+      ys.append(ix)
+      context = Array(context.dropFirst()) + [ix]
+    }
+  }
+  return (IntTensor(xs, shape: [ys.count, blockSize]), IntTensor(ys))
+}
+
+/// One step: minibatch indices from the generator, forward, zero grads, backward, SGD (lr 0.1).
+func makeLecture3Step() -> () -> Void {
+  let (Xtr, Ytr) = namesTrainingSet(blockSize: 3)
+  var g = TorchGenerator(seed: 2147483647)
+  let C = Tensor.randn([27, 10], generator: &g).requiringGrad()
+  let W1 = Tensor.randn([30, 200], generator: &g).requiringGrad()
+  let b1 = Tensor.randn([200], generator: &g).requiringGrad()
+  let W2 = Tensor.randn([200, 27], generator: &g).requiringGrad()
+  let b2 = Tensor.randn([27], generator: &g).requiringGrad()
+  let parameters = [C, W1, b1, W2, b2]
+  var lastLoss: Float = 0
+  return {
+    let ix = IntTensor.randint(low: 0, high: Xtr.shape[0], shape: [32], generator: &g)
+    let emb = C[Xtr[ix]]
+    let h = (emb.view(-1, 30).matmul(W1) + b1).tanh()
+    let logits = h.matmul(W2) + b2
+    let loss = crossEntropy(logits, Ytr[ix])
+    for p in parameters { p.grad = nil }
+    loss.backward()
+    for p in parameters { p.addInPlace(p.grad!, scale: -0.1) }   // p.data += -0.1 * p.grad, fused
+    lastLoss = loss.item()
+    if lastLoss.isNaN { print("l3-mlp-step: loss is NaN") }
+  }
+}
+
+/// The six products of one lecture-3 step, with the layouts the Tensor engine passes to sgemm:
+/// forward `emb·W1` (32×30·30×200) and `h·W2` (32×200·200×27); backward `dh = dlogits·W2ᵀ`,
+/// `dW2 = hᵀ·dlogits`, `demb = dpre·W1ᵀ`, `dW1 = embᵀ·dpre`.
+func makeLecture3GEMMs() -> () -> Void {
+  let sizes = [32 * 30, 30 * 200, 32 * 200, 200 * 27, 32 * 27]
+  let buffers = sizes.map { n in UnsafeMutablePointer<Float>.allocate(capacity: n) }
+  for (b, n) in zip(buffers, sizes) { for i in 0..<n { b[i] = Float(i % 7) * 0.1 - 0.3 } }
+  let (emb, W1, h, W2, logits) = (buffers[0], buffers[1], buffers[2], buffers[3], buffers[4])
+  let out = sizes.map { n in UnsafeMutablePointer<Float>.allocate(capacity: n) }
+  return {
+    sgemm(transA: false, transB: false, m: 32, n: 200, k: 30, a: emb, lda: 30, b: W1, ldb: 200, c: out[2], ldc: 200)
+    sgemm(transA: false, transB: false, m: 32, n: 27, k: 200, a: h, lda: 200, b: W2, ldb: 27, c: out[4], ldc: 27)
+    sgemm(transA: false, transB: true, m: 32, n: 200, k: 27, a: logits, lda: 27, b: W2, ldb: 27, c: out[2], ldc: 200)
+    sgemm(transA: true, transB: false, m: 200, n: 27, k: 32, a: h, lda: 200, b: logits, ldb: 27, c: out[3], ldc: 27)
+    sgemm(transA: false, transB: true, m: 32, n: 30, k: 200, a: h, lda: 200, b: W1, ldb: 200, c: out[0], ldc: 30)
+    sgemm(transA: true, transB: false, m: 30, n: 200, k: 32, a: emb, lda: 30, b: h, ldb: 200, c: out[1], ldc: 200)
+  }
+}
