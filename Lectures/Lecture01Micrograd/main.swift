@@ -698,11 +698,15 @@ nb.cell("How the graph is stored, and what it costs", """
   }
   let classMs = classTimes.sorted()[classTimes.count / 2]
   let tapeMs = tapeTimes.sorted()[tapeTimes.count / 2]
-  c.table(["engine", "graph nodes per step", "ms per step (median, this run)", "vs Python micrograd (877 ms)"], [
-    ["Value objects", "\(classNodes)", String(format: "%.2f", classMs), String(format: "%.0f× faster", 877 / classMs)],
-    ["tape", "\(tapeNodes)", String(format: "%.3f", tapeMs), String(format: "%.0f× faster", 877 / tapeMs)],
-  ])
-  c.print(String(format: "the tape is %.0f× faster than the objects, on the same machine, in the same run", classMs / tapeMs))
+  c.print("graph nodes per step: \(classNodes) Value objects, \(tapeNodes) tape entries")
+  c.terminalOnly {
+    c.table(["engine", "graph nodes per step", "ms per step (median, this run)", "vs Python micrograd (877 ms)"], [
+      ["Value objects", "\(classNodes)", String(format: "%.2f", classMs), String(format: "%.0f× faster", 877 / classMs)],
+      ["tape", "\(tapeNodes)", String(format: "%.3f", tapeMs), String(format: "%.0f× faster", 877 / tapeMs)],
+    ])
+    c.print(String(format: "the tape is %.0f× faster than the objects, on the same machine, in the same run", classMs / tapeMs))
+    c.print(String(format: "moons step, tape engine: %.3f ms", tapeMs))
+  }
   c.note("""
     The 877 ms is Python micrograd 0.1.0 (CPython 3.11) measured on this machine for the same step \
     in the project's feasibility study; the other times are this run's (a debug build of the lecture \
@@ -710,7 +714,6 @@ nb.cell("How the graph is stored, and what it costs", """
     coordinate and every plain number (the 1 in 1 − y·score, the 1e-4) becomes a leaf `Value`; the \
     tape folds them into its operations.
     """)
-  c.result("moons step, tape engine", String(format: "%.3f ms", tapeMs))
 }
 
 nb.run()
