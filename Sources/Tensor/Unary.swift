@@ -177,7 +177,7 @@ extension Tensor {
   public func eq(_ other: Tensor) -> Tensor {
     Tensor.withNoGrad {
       let out = Tensor(uninitialized: broadcastShapes(shape, other.shape, op: "eq"))
-      broadcastKernel(self, other, out) { $0 == $1 ? 1 : 0 }
+      broadcastKernel(self, other, out, EqualFunction())
       return out
     }
   }
