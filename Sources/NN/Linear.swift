@@ -1,3 +1,4 @@
+import Kernels
 import Random
 import Tensor
 
@@ -31,6 +32,9 @@ public final class Linear: Layer {
   public let outFeatures: Int
   /// Unused by Linear; kept for `train()` / `eval()`.
   public var training = true
+  /// One fused autograd node (GEMM with the bias folded in, see `fusedLinear`); false records the
+  /// plain `x.matmul(W) + b` composition instead.
+  public var fused = true
 
   /// Wraps existing weights (copied into fresh parameter tensors).
   public init(weight: [Float], bias: [Float]?, inFeatures: Int, outFeatures: Int, layout: Layout) {
@@ -101,9 +105,60 @@ public final class Linear: Layer {
   public func callAsFunction(_ x: Tensor) -> Tensor {
     checkInput(x.rank >= 1 && x.shape[x.rank - 1] == inFeatures, "Linear(\(inFeatures)→\(outFeatures))",
                "input of shape \(x.shape) does not end in \(inFeatures) features")
+    if fused { return fusedLinear(x.contiguous()) }
     let y = layout == .inByOut ? x.matmul(weight) : x.matmul(weight.T)
     guard let b = bias else { return y }
     return y + b
+  }
+
+  /// `x·W + b` as one autograd node on `Kernels.sgemm`, reading W in its stored layout:
+  ///   forward  Y = X·W (+ b, written into Y first and accumulated by the GEMM)
+  ///   backward dX = G·Wᵀ,  dW = Xᵀ·G (inByOut) or Gᵀ·X (outByIn),  db = Σ_rows G.
+  /// It saves the transpose view, the bias node and their buffers of the composed form.
+  private func fusedLinear(_ x: Tensor) -> Tensor {
+    let (k, n, m) = (inFeatures, outFeatures, x.count / inFeatures)
+    let stored = layout == .outByIn  // W is (n, k) when true, (k, n) when false
+    let outShape = Array(x.shape.dropLast()) + [n]
+    let out = x.withUnsafeBufferPointer { xb in
+      weight.withUnsafeBufferPointer { wb in
+        Tensor(shape: outShape) { ob in
+          let o = ob.baseAddress!
+          if let bias {
+            bias.withUnsafeBufferPointer { bb in for r in 0..<m { (o + r * n).update(from: bb.baseAddress!, count: n) } }
+          }
+          sgemm(transA: false, transB: stored, m: m, n: n, k: k, a: xb.baseAddress!, lda: k,
+                b: wb.baseAddress!, ldb: stored ? k : n, beta: bias == nil ? 0 : 1, c: o, ldc: n)
+        }
+      }
+    }
+    let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+    return Tensor.customOp("linear", inputs: inputs, output: out) { g, inputs in
+      g.withUnsafeBufferPointer { gb in
+        inputs[0].withUnsafeBufferPointer { xb in
+          inputs[1].withUnsafeBufferPointer { wb in
+            let gp = gb.baseAddress!, xp = xb.baseAddress!, wp = wb.baseAddress!
+            let dx: Tensor? = inputs[0].requiresGrad ? Tensor(shape: inputs[0].shape) { d in
+              sgemm(transA: false, transB: !stored, m: m, n: k, k: n, a: gp, lda: n,
+                    b: wp, ldb: stored ? k : n, c: d.baseAddress!, ldc: k)
+            } : nil
+            let dw = Tensor(shape: inputs[1].shape) { d in
+              if stored {
+                sgemm(transA: true, transB: false, m: n, n: k, k: m, a: gp, lda: n, b: xp, ldb: k, c: d.baseAddress!, ldc: k)
+              } else {
+                sgemm(transA: true, transB: false, m: k, n: n, k: m, a: xp, lda: k, b: gp, ldb: n, c: d.baseAddress!, ldc: n)
+              }
+            }
+            guard inputs.count == 3 else { return [dx, dw] }
+            let db = Tensor(shape: [n]) { d in
+              let dp = d.baseAddress!
+              dp.initialize(repeating: 0, count: n)
+              for r in 0..<m { let row = gp + r * n; for j in 0..<n { dp[j] += row[j] } }
+            }
+            return [dx, dw, db]
+          }
+        }
+      }
+    }
   }
 
   /// `weight`, then `bias` when present (PyTorch's names).

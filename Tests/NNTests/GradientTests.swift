@@ -6,13 +6,34 @@ import Testing
 
 /// Backward passes of every layer against central finite differences.
 @Suite struct GradientTests {
-  @Test func linearBothLayouts() {
+  @Test func linearBothLayoutsFusedAndComposed() {
     var g = TorchGenerator(seed: 1)
-    for layout in [Linear.Layout.outByIn, .inByOut] {
+    for layout in [Linear.Layout.outByIn, .inByOut] { for fused in [true, false] {
       let l = Linear(4, 3, layout: layout, generator: &g)
-      let x = Tensor(testValues(8, seed: 2), shape: [2, 4]).requiringGrad()
-      checkGradients([x, l.weight, l.bias!], "Linear \(layout)") { l(x) }
-    }
+      l.fused = fused
+      let x = Tensor(testValues(24, seed: 2), shape: [2, 3, 4]).requiringGrad()
+      checkGradients([x, l.weight, l.bias!], "Linear \(layout) fused \(fused)") { l(x) }
+      let noBias = Linear(4, 3, bias: false, layout: layout, generator: &g)
+      noBias.fused = fused
+      checkGradients([x, noBias.weight], "Linear without bias \(layout)") { noBias(x) }
+    } }
+  }
+
+  @Test func fusedLinearMatchesComposed() {
+    var g = TorchGenerator(seed: 31)
+    let a = Linear(5, 7, generator: &g)
+    let b = Linear(weight: a.weight.scalars, bias: a.bias!.scalars, inFeatures: 5, outFeatures: 7, layout: .outByIn)
+    b.fused = false
+    let xa = Tensor(testValues(30, seed: 32), shape: [6, 5]).requiringGrad()
+    let xb = Tensor(xa.scalars, shape: [6, 5]).requiringGrad()
+    let w = Tensor(testValues(42, seed: 33), shape: [6, 7])
+    let ya = a(xa), yb = b(xb)
+    expectClose(ya.scalars, yb.scalars, tol: 1e-6, "forward")
+    (ya * w).sum().backward()
+    (yb * w).sum().backward()
+    expectClose(xa.grad!.scalars, xb.grad!.scalars, tol: 1e-6, "dx")
+    expectClose(a.weight.grad!.scalars, b.weight.grad!.scalars, tol: 1e-6, "dW")
+    expectClose(a.bias!.grad!.scalars, b.bias!.grad!.scalars, tol: 1e-6, "db")
   }
 
   @Test func batchNormTrainingBothVariancesAnd3D() {
