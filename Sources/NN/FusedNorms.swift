@@ -63,10 +63,13 @@ func fusedBatchNorm(_ x: Tensor, weight: Tensor, bias: Tensor, rows m: Int, eps:
         }
         return Tensor(shape: x.shape) { ob in
           let o = ob.baseAddress!
+          let inv = FloatBuffer(c)
+          for j in 0..<c { inv.p[j] = 1 / sd[j] }
+          let ip = inv.p
           for r in 0..<m {
             let k = r * c
             for j in 0..<c {
-              let v = (xp[k + j] - mu[j]) / sd[j]
+              let v = (xp[k + j] - mu[j]) * ip[j]
               xh[k + j] = v
               o[k + j] = w[j] * v + b[j]
             }
