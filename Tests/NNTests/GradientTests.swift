@@ -105,6 +105,16 @@ import Testing
     let x = Tensor(testValues(10, seed: 8), shape: [2, 5]).requiringGrad()
     checkGradients([x], "Tanh") { Tanh()(x) }
     checkGradients([x], "GELU") { GELU()(x) }
+    let wide = Tensor(testValues(37, seed: 26).map { $0 * 4 }).requiringGrad()  // vector body + tail
+    let composed = GELU()
+    composed.fused = false
+    let yf = GELU()(wide), yc = composed(wide)
+    expectClose(yf.scalars, yc.scalars, tol: 1e-6, "fused GELU forward")
+    yf.sum().backward()
+    let gf = wide.grad!.scalars
+    wide.grad = nil
+    yc.sum().backward()
+    expectClose(gf, wide.grad!.scalars, tol: 1e-5, "fused GELU backward")
     let d = Dropout(p: 0.5, generator: SharedGenerator(seed: 3))
     let ones = Tensor.ones([2, 5]).requiringGrad()
     let y = d(ones)
