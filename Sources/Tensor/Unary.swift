@@ -209,7 +209,7 @@ public func pow(_ x: Tensor, _ p: Float) -> Tensor { x.pow(p) }
 /// `baseˣ` element-wise (`10 ** lre`, the lecture-3 learning rates).
 public func pow(_ base: Float, _ x: Tensor) -> Tensor {
   let lnBase = Foundation.log(base)
-  return x.mapScalar("pow", { Foundation.pow(base, $0) }, derivative: { _, y in y * lnBase })
+  return x.mapScalar("rpow", { Foundation.pow(base, $0) }, derivative: { _, y in y * lnBase })
 }
 /// Base-10 logarithm element-wise.
 public func log10(_ x: Tensor) -> Tensor { x.log10() }

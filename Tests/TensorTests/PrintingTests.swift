@@ -25,4 +25,28 @@ import Tensor
       #expect(ours == torch, "\(name)")
     }
   }
+
+  @Test func gradFnNamesAreThoseOfPyTorch() {
+    let x = Tensor.ones([3, 4]).requiringGrad(), y = Tensor.ones([4]).requiringGrad()
+    let ix = IntTensor([0, 2])
+    let names: [(Tensor, String)] = [
+      (x + y, "AddBackward0"), (x + 1, "AddBackward0"), (1 - x, "RsubBackward1"), (x * y, "MulBackward0"),
+      (x / y, "DivBackward0"), (1 / x, "MulBackward0"), (-x, "NegBackward0"), (x.tanh(), "TanhBackward0"),
+      (x.log10(), "Log10Backward0"), (pow(x, 2), "PowBackward0"), (pow(10, x), "PowBackward2"),
+      (x.sum(), "SumBackward0"), (x.sum(dim: 1), "SumBackward1"), (x.mean(), "MeanBackward0"),
+      (x.mean(dim: 0), "MeanBackward1"), (x.variance(dim: 0), "VarBackward0"), (x.std(dim: 0), "StdBackward0"),
+      (x.max(), "MaxBackward1"), (x.max(dim: 1).values, "MaxBackward0"), (x.min(dim: 1).values, "MinBackward0"),
+      (x.topk(2).values, "TopkBackward0"), (x.view(-1), "ViewBackward0"), (x.T.reshape(-1), "UnsafeViewBackward0"),
+      (x.transpose(0, 1), "TransposeBackward0"), (x.T, "PermuteBackward0"), (x.unsqueeze(0), "UnsqueezeBackward0"),
+      (x.unsqueeze(0).squeeze(0), "SqueezeBackward1"), (x[1], "SelectBackward0"), (x[1..<3], "SliceBackward0"),
+      (y.expand([3, 4]), "ExpandBackward0"), (x.T.contiguous(), "CloneBackward0"), (Tensor.cat([x, x]), "CatBackward0"),
+      (Tensor.stack([x, x]), "StackBackward0"), (x.unbind(dim: 0)[0], "UnbindBackward0"), (x[ix], "IndexBackward0"),
+      (x[ix, ix], "IndexBackward0"), (x.matmul(x.T), "MmBackward0"), (x.softmax(dim: 1), "SoftmaxBackward0"),
+      (x.logSoftmax(dim: 1), "LogSoftmaxBackward0"), (crossEntropy(x, IntTensor([0, 1, 2])), "NllLossBackward0"),
+      (x.maskedFill(x.gt(0), 0), "MaskedFillBackward0"), (Tensor.where(x.gt(0), x, y), "WhereBackward0"),
+      (x.tril(), "TrilBackward0"), (x.flatten(), "ViewBackward0"), (Tensor.ones([2, 3, 4]).matmul(x.T), "UnsafeViewBackward0"),
+    ]
+    for (t, name) in names { #expect(t.gradFnName == name) }
+    #expect(crossEntropy(x, IntTensor([0, 1, 2])).description == "tensor(1.3863, grad_fn=<NllLossBackward0>)")
+  }
 }
