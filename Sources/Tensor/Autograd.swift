@@ -62,10 +62,29 @@ extension Tensor {
     try $gradModeEnabled.withValue(true) { try body() }
   }
 
-  /// The name PyTorch would print for this tensor's `grad_fn` (`"TanhBackward0"`), or nil for a leaf.
+  /// The name PyTorch prints for this tensor's `grad_fn` (`"TanhBackward0"`, `"NllLossBackward0"`
+  /// for a cross-entropy loss), or nil for a leaf: printed tensors read like the notebook's.
   public var gradFnName: String? {
     guard let op = opName else { return nil }
+    if let name = Tensor.pyTorchGradFnNames[op] { return name }
     return op.prefix(1).uppercased() + op.dropFirst() + "Backward0"
+  }
+
+  /// PyTorch's `grad_fn` class names where they are not simply `<Op>Backward0`.
+  static let pyTorchGradFnNames: [String: String] = [
+    "rsub": "RsubBackward1", "reciprocal": "MulBackward0", "rpow": "PowBackward2", "clamp": "ClampBackward1",
+    "sumAll": "SumBackward0", "sum": "SumBackward1", "meanAll": "MeanBackward0", "mean": "MeanBackward1",
+    "var": "VarBackward0", "std": "StdBackward0", "maxAll": "MaxBackward1", "max": "MaxBackward0",
+    "minAll": "MinBackward1", "min": "MinBackward0", "unsafeView": "UnsafeViewBackward0",
+    "squeeze": "SqueezeBackward1", "narrow": "SliceBackward0", "contiguous": "CloneBackward0",
+    "mm": "MmBackward0", "crossEntropy": "NllLossBackward0", "maskedFill": "MaskedFillBackward0",
+  ]
+
+  /// Gives a recorded result the op name PyTorch shows for the composite op that produced it
+  /// (`mean` is recorded as sum then div, but prints `MeanBackward1`). Returns `self`.
+  func renamed(_ op: String) -> Tensor {
+    if !isLeaf { opName = op }
+    return self
   }
 
   /// A tensor sharing this one's storage that does not require grad and has no history

@@ -118,7 +118,7 @@ extension Tensor {
     for i in 0..<m {
       for j in 0..<n { keep.pointer[i * n + j] = (lower ? j - i <= diagonal : j - i >= diagonal) ? 1 : 0 }
     }
-    return self * keep
+    return (self * keep).renamed(lower ? "tril" : "triu")
   }
 
   /// This tensor with `value` wherever `mask` (broadcast to this shape) is non-zero
@@ -126,7 +126,7 @@ extension Tensor {
   public func maskedFill(_ mask: Tensor, _ value: Float) -> Tensor {
     let s = broadcastShapes(shape, mask.shape, op: "maskedFill")
     require(s == shape, "maskedFill: mask of shape \(describe(mask.shape)) does not broadcast to \(describe(shape))")
-    return Tensor.where(mask, Tensor(value), self)
+    return Tensor.where(mask, Tensor(value), self).renamed("maskedFill")
   }
 
   /// Element-wise choice `cond != 0 ? a : b` with broadcasting of all three (`torch.where`).

@@ -49,7 +49,7 @@ extension Tensor {
     if a.rank > 2 && b.rank == 2 && a.isContiguous {
       let m = a.shape[a.rank - 2]
       let folded = a.view([-1, k]).matmul(b)
-      return folded.view(Array(a.shape.dropLast(2)) + [m, b.shape[1]])
+      return folded.view(Array(a.shape.dropLast(2)) + [m, b.shape[1]]).renamed("unsafeView")
     }
     return Tensor.batchedMatmul(a, b)
   }
@@ -107,7 +107,7 @@ extension Tensor {
       }
     }
     out.checkAnomaly("matmul", a0, b0)
-    return out
+    return out.renamed("unsafeView")
   }
 
   /// `a · b` for two matrices (the common case, without per-batch bookkeeping).

@@ -72,6 +72,7 @@ extension Tensor {
         }
       }
     }
+    if Tensor.shouldRecord(self) { out.opName = ds.count == rank && !keepdim ? "sumAll" : "sum" }
     out.checkAnomaly("sum", self)
     return out
   }
@@ -86,7 +87,7 @@ extension Tensor {
   public func mean(dims: [Int], keepdim: Bool = false) -> Tensor {
     let ds = reductionDims(dims, op: "mean")
     let n = ds.reduce(1) { $0 * shape[$1] }
-    return sum(dims: ds, keepdim: keepdim) / Float(n)
+    return (sum(dims: ds, keepdim: keepdim) / Float(n)).renamed(ds.count == rank && !keepdim ? "meanAll" : "mean")
   }
 
   /// Mean over one dim.
@@ -101,7 +102,7 @@ extension Tensor {
     let ds = reductionDims(dims ?? Array(0..<rank), op: "variance")
     let n = ds.reduce(1) { $0 * shape[$1] }
     let centered = self - mean(dims: ds, keepdim: true)
-    return (centered * centered).sum(dims: ds, keepdim: keepdim) / Float(unbiased ? n - 1 : n)
+    return ((centered * centered).sum(dims: ds, keepdim: keepdim) / Float(unbiased ? n - 1 : n)).renamed("var")
   }
 
   /// Variance over one dim.
@@ -111,7 +112,7 @@ extension Tensor {
 
   /// Standard deviation over `dims` (all when nil); `unbiased` as for `variance`.
   public func std(dims: [Int]? = nil, unbiased: Bool = true, keepdim: Bool = false) -> Tensor {
-    variance(dims: dims, unbiased: unbiased, keepdim: keepdim).sqrt()
+    variance(dims: dims, unbiased: unbiased, keepdim: keepdim).sqrt().renamed("std")
   }
 
   /// Standard deviation over one dim.
@@ -180,16 +181,16 @@ extension Tensor {
     if keepdim {
       var keepShape = shape
       keepShape[d] = 1
-      return (values.unsqueeze(d), IntTensor(indices, shape: keepShape))
+      return (values.unsqueeze(d).renamed(op), IntTensor(indices, shape: keepShape))
     }
-    return (values, IntTensor(indices, shape: outShape))
+    return (values.renamed(op), IntTensor(indices, shape: outShape))
   }
 
   /// The largest element (0-d; the gradient goes to the first maximum).
-  public func max() -> Tensor { reshape([count]).rowExtreme(largest: true, op: "max").0 }
+  public func max() -> Tensor { reshape([count]).rowExtreme(largest: true, op: "max").0.renamed("maxAll") }
 
   /// The smallest element (0-d).
-  public func min() -> Tensor { reshape([count]).rowExtreme(largest: false, op: "min").0 }
+  public func min() -> Tensor { reshape([count]).rowExtreme(largest: false, op: "min").0.renamed("minAll") }
 
   /// Index of the largest element along `dim` (`x.argmax(dim)`).
   public func argmax(dim: Int, keepdim: Bool = false) -> IntTensor {
@@ -239,6 +240,6 @@ extension Tensor {
     var inverse = [Int](repeating: 0, count: rank)
     for (i, p) in perm.enumerated() { inverse[p] = i }
     let idx = IntTensor(indices, shape: outShape)
-    return (out.permute(inverse), d == rank - 1 ? idx : idx.permute(inverse))
+    return (out.permute(inverse).renamed("topk"), d == rank - 1 ? idx : idx.permute(inverse))
   }
 }

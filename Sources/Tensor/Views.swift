@@ -109,7 +109,7 @@ extension Tensor {
   public func reshape(_ newShape: [Int]) -> Tensor {
     let resolved = inferShape(newShape, count: count, op: "reshape", from: shape)
     if viewStrides(resolved) != nil { return view(resolved) }
-    return contiguous().view(resolved)
+    return contiguous().view(resolved).renamed("unsafeView")
   }
 
   /// Merges dims `startDim...endDim` into one (`torch.flatten`).
@@ -141,7 +141,7 @@ extension Tensor {
     let a = normalizeDim(dim0, rank: rank, op: "transpose"), b = normalizeDim(dim1, rank: rank, op: "transpose")
     var order = Array(0..<rank)
     order.swapAt(a, b)
-    return permute(order)
+    return permute(order).renamed("transpose")
   }
 
   /// The transpose of a 2-D tensor (`W.T`); for other ranks, all dims reversed.
@@ -278,7 +278,7 @@ extension Tensor {
   /// The tensor split along `dim` into its slices, each a view (`torch.unbind`).
   public func unbind(dim: Int = 0) -> [Tensor] {
     let d = normalizeDim(dim, rank: rank, op: "unbind")
-    return (0..<shape[d]).map { select(dim: d, index: $0) }
+    return (0..<shape[d]).map { select(dim: d, index: $0).renamed("unbind") }
   }
 
   /// Joins tensors along an existing dim (`torch.cat`); all other sizes must agree.
@@ -323,6 +323,6 @@ extension Tensor {
     let shape0 = tensors[0].shape
     require(tensors.allSatisfy { $0.shape == shape0 }, "stack: shapes differ: \(tensors.map { describe($0.shape) })")
     let d = normalizeDim(dim, rank: shape0.count + 1, op: "stack")
-    return cat(tensors.map { $0.unsqueeze(d) }, dim: d)
+    return cat(tensors.map { $0.unsqueeze(d) }, dim: d).renamed("stack")
   }
 }
