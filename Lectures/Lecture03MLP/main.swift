@@ -14,7 +14,7 @@ let nb = Notebook(.mlp)
 func f4(_ x: Float) -> String { String(format: "%.4f", x) }
 /// A list of numbers in PyTorch's style.
 func torchList(_ xs: [Float], decimals: Int = 4) -> String {
-  "[" + xs.map { String(format: "%.\(decimals)f", $0) }.joined(separator: ", ") + "]"
+  "[" + xs.map { $0.isNaN ? "nan" : String(format: "%.\(decimals)f", $0) }.joined(separator: ", ") + "]"
 }
 /// `(32, 3, 2)`: a shape as PyTorch prints it.
 func shapeText(_ shape: [Int]) -> String {
@@ -307,7 +307,7 @@ var lrFinder: (exponents: [Float], losses: [Float]) = ([], [])
 
 nb.cell("Finding a good learning rate", """
   How big should the step be? Try them all in one run: over 1,000 steps raise the learning rate
-  exponentially from 10⁻³ to 10⁰ (`lre = linspace(−3, 0, 1000)`, `lr = 10**lre`) and record the
+  exponentially from 10⁻³ to 10⁰ (`lre = linspace(−3, 0, 1000)`, `lr = 10^lre`) and record the
   loss at each. Too small and the loss barely moves; too large and it becomes unstable. The
   good region is the valley just before the loss turns up again: around lr = 0.1 (lre = −1).
   """) { c in
@@ -383,10 +383,11 @@ nb.cell("A bigger hidden layer: 300 neurons", """
 }
 
 nb.cell("Looking at the learned 2-D embeddings", """
-  With two dimensions per character we can simply plot C. Training has organised it: the
-  vowels a, e, i, o, u sit together (they are interchangeable in many contexts), while rare or
-  special characters like `q` and `.` are pushed away on their own. Nobody told the network
-  what a vowel is; similar roles in the data produce similar vectors.
+  With two dimensions per character we can simply plot C. After enough training it is
+  organised: in the lecture the vowels a, e, i, o, u sit together (they are interchangeable in
+  many contexts), while rare or special characters like `q` and `.` are pushed away on their
+  own. Nobody told the network what a vowel is; similar roles in the data produce similar
+  vectors. (A `--fast` run trains too briefly for much structure to appear.)
   """) { c in
   let C = wide.C.detach()
   let xs = (0..<27).map { Double(C[at: $0, 0]) }, ys = (0..<27).map { Double(C[at: $0, 1]) }
@@ -401,7 +402,15 @@ nb.cell("Looking at the learned 2-D embeddings", """
   var pairs: [Double] = []
   for a in vowels { for b in vowels where a < b { pairs.append(distance(a, b)) } }
   let all = (1..<27).flatMap { i in ((i + 1)..<27).map { distance(names.itos[i], names.itos[$0]) } }
-  c.print(String(format: "mean distance between vowels %.3f; between any two letters %.3f", pairs.reduce(0, +) / Double(pairs.count), all.reduce(0, +) / Double(all.count)))
+  let vowelMean = pairs.reduce(0, +) / Double(pairs.count), allMean = all.reduce(0, +) / Double(all.count)
+  c.print(String(format: "mean distance between vowels %.3f; between any two letters %.3f", vowelMean, allMean)
+          + (vowelMean < allMean ? " → the vowels cluster" : " → no vowel cluster yet"))
+  let dot = (names.stoi["."]!, names.stoi["q"]!)
+  let centre = (xs.reduce(0, +) / 27, ys.reduce(0, +) / 27)
+  func fromCentre(_ i: Int) -> Double { ((xs[i] - centre.0) * (xs[i] - centre.0) + (ys[i] - centre.1) * (ys[i] - centre.1)).squareRoot() }
+  let ranking = (0..<27).sorted { fromCentre($0) > fromCentre($1) }
+  c.print("farthest from the centre: " + ranking.prefix(4).map { "'\(names.itos[$0])'" }.joined(separator: " ")
+          + "  ('.' is #\(ranking.firstIndex(of: dot.0)! + 1), 'q' is #\(ranking.firstIndex(of: dot.1)! + 1) of 27)")
   c.trace(names.itos.enumerated().map { String(format: "%@ (%.2f, %.2f)", String($1), xs[$0], ys[$0]) }.joined(separator: "  "))
 }
 
@@ -446,8 +455,14 @@ nb.cell("Bigger embeddings: 10 dimensions, 200 hidden", """
   }
   c.table(["step", "loss (ours)"] + (isDefaultSeed ? ["PyTorch", "Δ"] : []), rows)
   if isDefaultSeed {
-    c.print("Same generator, same batches: the losses agree to float32 rounding. Small differences (matmul and")
-    c.print("reduction order) grow slowly over thousands of steps, as in any chaotic iteration.")
+    c.note("""
+      Same generator, same batches, same initial parameters: the first steps agree with PyTorch to
+      float32 rounding. Then the runs drift apart. Our matrix products and sums add the same numbers in
+      a different order than PyTorch's MKL, so results differ in the last bit; with the oversized randn
+      init the early updates are huge and those one-bit differences are amplified step after step
+      (two builds of our own engine with different GEMM blockings differ just as much by step 500).
+      What stays the same is the statistics: the loss curve, its level, and the final losses.
+      """)
   }
   c.print(String(format: "%d steps in %.1f s (%.0f µs per step); PyTorch took 48 s for 200,000 steps on one thread",
                   steps, seconds, seconds * 1e6 / Double(steps)))
