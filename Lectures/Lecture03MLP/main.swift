@@ -399,12 +399,15 @@ nb.cell("Looking at the learned 2-D embeddings", """
     return ((xs[i] - xs[j]) * (xs[i] - xs[j]) + (ys[i] - ys[j]) * (ys[i] - ys[j])).squareRoot()
   }
   let vowels: [Character] = ["a", "e", "i", "o", "u"]
-  var pairs: [Double] = []
-  for a in vowels { for b in vowels where a < b { pairs.append(distance(a, b)) } }
-  let all = (1..<27).flatMap { i in ((i + 1)..<27).map { distance(names.itos[i], names.itos[$0]) } }
-  let vowelMean = pairs.reduce(0, +) / Double(pairs.count), allMean = all.reduce(0, +) / Double(all.count)
-  c.print(String(format: "mean distance between vowels %.3f; between any two letters %.3f", vowelMean, allMean)
-          + (vowelMean < allMean ? " → the vowels cluster" : " → no vowel cluster yet"))
+  let letters = (1..<27).map { names.itos[$0] }
+  var vowelNeighbours: [String] = []
+  for v in vowels {
+    let nearest = letters.filter { $0 != v }.min { distance(v, $0) < distance(v, $1) }!
+    vowelNeighbours.append("\(v)→\(nearest)")
+  }
+  let vowelPairs = vowelNeighbours.filter { vowels.contains($0.last!) }.count
+  c.print("nearest letter of each vowel: " + vowelNeighbours.joined(separator: "  ")
+          + "  (\(vowelPairs) of 5 are vowels; by chance about 5 × 4/25 ≈ 0.8)")
   let dot = (names.stoi["."]!, names.stoi["q"]!)
   let centre = (xs.reduce(0, +) / 27, ys.reduce(0, +) / 27)
   func fromCentre(_ i: Int) -> Double { ((xs[i] - centre.0) * (xs[i] - centre.0) + (ys[i] - centre.1) * (ys[i] - centre.1)).squareRoot() }
@@ -426,7 +429,7 @@ nb.cell("Bigger embeddings: 10 dimensions, 200 hidden", """
   model = MLP(embedding: 10, hidden: 200, generator: &g)
   c.print("parameters:", model.parameterCount, "  (27·10 + 30·200 + 200 + 200·27 + 27)")
   for p in zip(["C", "W1", "b1", "W2", "b2"], model.parameters) { c.shape(p.0, p.1.shape) }
-  let steps = nb.steps(standard: 30_000, fast: 1000, full: 200_000)
+  let steps = nb.steps(standard: 50_000, fast: 1000, full: 200_000)
   let decay = nb.mode == .fast ? steps : steps / 2
   c.print("schedule: \(steps) steps of batch 32, lr 0.1" + (decay < steps ? " then 0.01 from step \(decay)" : ""))
   lossLog10 = []
