@@ -20,6 +20,13 @@ func torchList(_ xs: [Float], decimals: Int = 4, perLine: Int = 9) -> String {
   }
   return "[" + lines.joined(separator: ",\n ") + "]"
 }
+/// CPU seconds used by this process so far (all threads): on a shared machine wall time also
+/// counts the time spent waiting for a core.
+func processCPUSeconds() -> Double {
+  var t = timespec()
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+  return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
 /// `(27, 27)`: a shape as PyTorch prints it.
 func shapeText(_ shape: [Int]) -> String {
   "(" + shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? "," : "") + ")"
@@ -471,6 +478,7 @@ nb.cell("Gradient descent on all 228,146 bigrams", """
   c.shape("xenc", xenc.shape)
   c.shape("W", W.shape, "requires grad")
   let start = DispatchTime.now().uptimeNanoseconds
+  let cpuStart = processCPUSeconds()
   let progress = c.progress("gradient descent", total: steps)
   losses = []
   for k in 0..<steps {
@@ -496,7 +504,8 @@ nb.cell("Gradient descent on all 228,146 bigrams", """
     table.append(["\(k)", String(format: "%.6f", losses[k]), ref])
   }
   c.table(["iteration k", "loss (ours)", "PyTorch"], table)
-  c.print(String(format: "%d steps in %.2f s (%.1f ms per step)", steps, seconds, seconds * 1000 / Double(steps)))
+  c.print(String(format: "%d steps: wall %.2f s (%.1f ms per step), CPU %.2f s", steps, seconds, seconds * 1000 / Double(steps),
+                  processCPUSeconds() - cpuStart))
   c.print("The last digits differ from PyTorch because the 228,146-term mean is summed in a different order in float32.")
   c.result("NN bigram loss at k=0", String(format: "%.4f", losses[0]))
   c.result("NN bigram loss at k=\(steps - 1)", String(format: "%.4f", losses[steps - 1]))

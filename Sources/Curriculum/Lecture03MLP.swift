@@ -85,5 +85,5 @@ extension LectureInfo {
                kind: .numeric(answer: 3.2958, tolerance: 1e-3),
                explanation: "ln 27 ≈ 3.2958; the randn initialisation makes logits huge and confidently wrong, which lecture 4 fixes."),
     ],
-    reportArguments: [])
+    reportArguments: ["--full"])
 }
