@@ -39,12 +39,13 @@ let package = Package(
     .target(name: "Random", swiftSettings: numeric, linkerSettings: libm),
     .target(name: "Kernels", swiftSettings: numeric, linkerSettings: libm),
     .target(name: "Micrograd", dependencies: ["Random"], swiftSettings: numeric, linkerSettings: libm),
-    .target(name: "Tensor", dependencies: ["Kernels", "Random"], swiftSettings: numeric, linkerSettings: libm),
+    .target(name: "Tensor", dependencies: ["Kernels", "Random"], exclude: ["README.md"],
+            swiftSettings: numeric, linkerSettings: libm),
     .target(name: "NN", dependencies: ["Tensor", "Random"], swiftSettings: numeric, linkerSettings: libm),
     .target(name: "Datasets", dependencies: ["Random"], swiftSettings: numeric),
 
     // MARK: - Workbook runtime (cells, reports, quizzes)
-    .target(name: "Report", exclude: ["README.md"]),
+    .target(name: "Report", exclude: ["README.md"], swiftSettings: numeric),
     .target(name: "Quiz"),
     .target(name: "Notebook", dependencies: ["Report", "Quiz", "Kernels", "Datasets", "Curriculum"]),
     .target(name: "Curriculum", dependencies: ["Quiz"]),

@@ -5,14 +5,15 @@
 /// `transA`); `b` holds `op(B)` of shape `k×n` (stored `k×n`, or `n×k` when `transB`). The
 /// transposed variants let backward passes compute `dA = dC·Bᵀ` and `dB = Aᵀ·dC` without
 /// materialising a transpose. With `beta == 0`, `C` is overwritten (it may hold garbage);
-/// with `beta == 1` the product is added to `C` (gradient accumulation).
+/// with `beta == 1` the product is added to `C` (gradient accumulation). `C` must not overlap
+/// `A` or `B`.
 ///
 /// Implementation: cache-blocked (k in blocks of 256, rows in blocks of 96, columns in blocks of
 /// 2048), B packed into zero-padded 32-column panels, A read in place through strides, and an
-/// 8×32 register tile of `SIMD16<Float>` FMAs (see GEMMMicroKernels.swift and the DocC overview). Large products are split across
-/// `threads` threads by rows or by columns of C — never along k — so each element of C is
-/// computed by exactly one thread with the same operations, and the result is bit-identical for
-/// every thread count.
+/// 8×32 register tile of `SIMD16<Float>` FMAs (see GEMMMicroKernels.swift and the DocC
+/// overview). Products above 8 Mflop are split across `threads` threads by rows or by columns
+/// of C — never along k — so each element of C is computed by exactly one thread with the same
+/// operations, and the result is bit-identical for every thread count.
 public func sgemm(
   transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
   alpha: Float = 1,
@@ -39,8 +40,9 @@ public func sgemm(
     sgemmBlocked(operands, rows: 0..<m, columns: 0..<n, blocking: blocking)
     return
   }
-  // Split the longer side of C (the other operand, packed again by every chunk, is the smaller
-  // one) into contiguous runs of whole tiles, one run per thread.
+  // Split the longer side of C into contiguous runs of whole tiles, one run per thread. (Each
+  // chunk of a row split packs all of B, each chunk of a column split reads all of A: splitting
+  // the longer side duplicates the smaller operand.)
   let splitRows = rowTiles >= columnTiles
   let tiles = splitRows ? rowTiles : columnTiles
   let tileSize = splitRows ? blocking.mr : 32
@@ -156,8 +158,7 @@ func sgemmBlocked(_ op: GEMMOperands, rows: Range<Int>, columns: Range<Int>, blo
   // A in place: row r, step p at a[r·rowStride + p·stepStride].
   let aRowStride = op.transA ? 1 : op.lda
   let aStepStride = op.transA ? op.lda : 1
-  withUnsafeTemporaryAllocation(byteCount: floats * 4, alignment: 64) { raw in
-    let buffer = raw.baseAddress!.bindMemory(to: Float.self, capacity: floats)
+  withScratchFloats(floats) { buffer in
     let packedB = buffer
     let scratch = buffer + kcMax * ncMax
     var jc = columns.lowerBound
@@ -195,5 +196,22 @@ func sgemmBlocked(_ op: GEMMOperands, rows: Range<Int>, columns: Range<Int>, blo
       }
       jc += nc
     }
+  }
+}
+
+/// Runs `body` with `count` uninitialised, 64-byte-aligned floats private to this call: on the
+/// stack up to 64 KB (small products pay no allocation), on the heap above (Dispatch worker
+/// threads have small stacks).
+@inline(__always)
+func withScratchFloats(_ count: Int, _ body: (UnsafeMutablePointer<Float>) -> Void) {
+  let bytes = count * MemoryLayout<Float>.stride
+  if bytes <= 65_536 {
+    withUnsafeTemporaryAllocation(byteCount: bytes, alignment: 64) { raw in
+      body(raw.baseAddress!.bindMemory(to: Float.self, capacity: count))
+    }
+  } else {
+    let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+    defer { raw.deallocate() }
+    body(raw.bindMemory(to: Float.self, capacity: count))
   }
 }

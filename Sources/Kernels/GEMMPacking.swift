@@ -54,17 +54,26 @@ func packB(
         }
       } else {
         var row = panel
-        for _ in 0..<kc {
-          var col = 0
-          if cols >= 16 {
-            UnsafeMutableRawPointer(row).storeBytes(
-              of: UnsafeRawPointer(src).loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
-            col = 16
+        if cols >= 16 {
+          // Zeros in the upper half, then two overlapping vectors covering columns 0..<cols.
+          let tail = (cols &- 16) &* 4
+          for _ in 0..<kc {
+            let source = UnsafeRawPointer(src), target = UnsafeMutableRawPointer(row)
+            let head = source.loadUnaligned(as: SIMD16<Float>.self)
+            let rest = source.loadUnaligned(fromByteOffset: tail, as: SIMD16<Float>.self)
+            target.storeBytes(of: SIMD16<Float>(), toByteOffset: 64, as: SIMD16<Float>.self)
+            target.storeBytes(of: head, as: SIMD16<Float>.self)
+            target.storeBytes(of: rest, toByteOffset: tail, as: SIMD16<Float>.self)
+            src += ldb
+            row += nr
           }
-          while col < cols { row[col] = src[col]; col &+= 1 }
-          while col < nr { row[col] = 0; col &+= 1 }
-          src += ldb
-          row += nr
+        } else {
+          for _ in 0..<kc {
+            for col in 0..<cols { row[col] = src[col] }
+            for col in cols..<nr { row[col] = 0 }
+            src += ldb
+            row += nr
+          }
         }
       }
     }

@@ -37,6 +37,7 @@ public struct BarChart: Figure {
     return AxisScale.exact(lo < 0 ? lo - 0.05 * span : 0, hi > 0 ? hi + 0.05 * span : (lo < 0 ? 0.05 * span : 1), target: target)
   }
 
+  /// Vertical bars from a zero baseline (negative bars red), categories under the axis.
   public func svg() -> String {
     let x = AxisScale.categories(labels.prefix(count).map { TextLayout.truncate($0, 28) })
     let y = valueAxis(target: 7)

@@ -46,6 +46,7 @@ public struct BoolImage: Figure {
     return frame
   }
 
+  /// White rects (one per horizontal run of `true`) on a black plot area, with row/column ticks.
   public func svg() -> String {
     let frame = self.frame
     var svg = frame.start()

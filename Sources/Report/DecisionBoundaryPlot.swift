@@ -58,6 +58,7 @@ public struct DecisionBoundaryPlot: Figure {
 
   private var notes: [String] { skippedNote(skippedCount).map { [$0] } ?? [] }
 
+  /// Class regions (one rect per run of equal sign), optional zero contour, then the points.
   public func svg() -> String {
     let x = AxisScale.exact(xRange.lowerBound, xRange.upperBound, target: 7)
     let y = AxisScale.exact(yRange.lowerBound, yRange.upperBound, target: 7)

@@ -130,6 +130,7 @@ public struct Heatmap: Figure {
   /// SVG height in pixels.
   public var height: Double { let l = layout; return l.top + Double(rows) * cellSize + l.bottom }
 
+  /// Cells (one path per colour), optional cell text, row/column labels and colour bar.
   public func svg() -> String {
     let l = layout
     let w = width, h = height
@@ -212,15 +213,54 @@ public struct Heatmap: Figure {
     }
   }
 
+  /// The cell texts as an aligned table (lines of a cell joined by spaces), when it fits.
+  private func textTable(rowNames: [String], labelWidth: Int, width: Int, height: Int) -> [String]? {
+    guard let text = cellText, rows <= max(height, 32) else { return nil }
+    let cells = (0..<rows).map { r in
+      (0..<columns).map { c in r < text.count && c < text[r].count ? text[r][c].split(separator: "\n").joined(separator: " ") : "" }
+    }
+    let colNames = columnLabels.isEmpty ? (0..<columns).map(String.init) : columnLabels
+    let cellWidth = max(cells.flatMap { $0.map(\.count) }.max() ?? 0, colNames.prefix(columns).map(\.count).max() ?? 0) + 1
+    guard labelWidth + cellWidth * columns <= width else { return nil }
+    var out = [TextLayout.trimTrailing(String(repeating: " ", count: labelWidth)
+      + (0..<columns).map { TextLayout.padLeft($0 < colNames.count ? colNames[$0] : "", cellWidth) }.joined())]
+    for r in 0..<rows {
+      let name = TextLayout.padLeft(TextLayout.truncate(r < rowNames.count ? rowNames[r] : "", labelWidth), labelWidth)
+      out.append(TextLayout.trimTrailing(name + cells[r].map { TextLayout.padLeft($0, cellWidth) }.joined()))
+    }
+    if !xLabel.isEmpty || !yLabel.isEmpty {
+      out.append(TextLayout.truncate("rows: \(yLabel.isEmpty ? "-" : yLabel), columns: \(xLabel.isEmpty ? "-" : xLabel)", width))
+    }
+    return out
+  }
+
+  /// The terminal character for a value: light → dark shades, or for `.diverging` the sign as
+  /// `- = ≡` (negative) / `+ * #` (positive) by magnitude, blank near zero.
+  func shade(_ v: Double) -> Character {
+    let f = fraction(v)
+    if colorScale == .diverging {
+      let m = abs(f - 0.5) * 2  // 0 at zero, 1 at ±max
+      let level = m < 0.125 ? 0 : m < 0.375 ? 1 : m < 0.625 ? 2 : 3
+      if level == 0 { return " " }
+      return f > 0.5 ? (["+", "*", "#"] as [Character])[level - 1] : (["-", "=", "≡"] as [Character])[level - 1]
+    }
+    return Self.shades[min(max(Int(f * Double(Self.shades.count)), 0), Self.shades.count - 1)]
+  }
+
   /// Shades from light to dark for the terminal.
   static let shades: [Character] = Array(" .:-=+*#%@")
 
+  /// The cell texts as a table when they fit, else one shade character per cell (blocks averaged
+  /// when the matrix is larger than `width` × `max(height, 32)`), with labels and a scale line.
   public func ascii(width: Int, height: Int) -> String {
     var lines: [String] = []
     if !title.isEmpty { lines.append(TextLayout.center(title, width)) }
     guard rows > 0, columns > 0 else { return lines.joined(separator: "\n") + "\n" }
     let rowNames = rowLabels.isEmpty ? (0..<rows).map(String.init) : rowLabels
     let labelWidth = min(rowNames.map(\.count).max() ?? 0, max(width / 4, 1))
+    if let table = textTable(rowNames: rowNames, labelWidth: labelWidth, width: width, height: height) {
+      return (lines + table).joined(separator: "\n") + "\n"
+    }
     let available = max(width - labelWidth - 1, 1)
     let cellWidth = labelWidth + 1 + 2 * columns <= width ? 2 : 1
     let colGroup = max(1, (columns + available - 1) / available)
@@ -243,13 +283,15 @@ public struct Heatmap: Figure {
         let c0 = gc * colGroup, c1 = min(c0 + colGroup, columns)
         var sum = 0.0, n = 0
         for r in r0..<r1 { for c in c0..<c1 where value(r, c).isFinite { sum += value(r, c); n += 1 } }
-        let ch: Character = n == 0 ? "?" : Self.shades[min(max(Int(fraction(sum / Double(n)) * Double(Self.shades.count)), 0), Self.shades.count - 1)]
+        let ch: Character = n == 0 ? "?" : shade(sum / Double(n))
         line += String(repeating: ch, count: cellWidth)
       }
       lines.append(TextLayout.trimTrailing(line))
     }
     let range = colorRange
-    var scale = "scale: ' ' \(NumberFormat.compact(range.lowerBound)) … '@' \(NumberFormat.compact(range.upperBound))"
+    var scale = colorScale == .diverging
+      ? "scale: '≡' \(NumberFormat.compact(range.lowerBound)) … '-' … ' ' 0 … '+' … '#' \(NumberFormat.compact(range.upperBound))"
+      : "scale: ' ' \(NumberFormat.compact(range.lowerBound)) … '@' \(NumberFormat.compact(range.upperBound))"
     if rowGroup > 1 || colGroup > 1 { scale += " (blocks of \(rowGroup)×\(colGroup) averaged)" }
     lines.append(TextLayout.truncate(scale, width))
     if !xLabel.isEmpty || !yLabel.isEmpty {

@@ -74,8 +74,11 @@ public struct Histogram: Figure {
 
   private func axes(target: Int) -> (AxisScale, AxisScale) {
     let finiteEdges = edges.filter(\.isFinite)
-    let x = finiteEdges.count >= 2 ? AxisScale.exact(finiteEdges.first!, finiteEdges.last!, target: target)
-                                   : AxisScale.exact(0, 1, target: target)
+    var x = AxisScale.exact(0, 1, target: target)
+    if finiteEdges.count >= 2, let lo = finiteEdges.min(), let hi = finiteEdges.max(), hi > lo {
+      let pad = (hi - lo) * 0.03  // keep the outer bars off the frame
+      x = AxisScale.exact(lo - pad, hi + pad, target: target)
+    }
     let top = binned.flatMap(\.counts).filter(\.isFinite).max() ?? 1
     let y = AxisScale.exact(0, top > 0 ? top * 1.05 : 1, target: target)
     return (x, y)
@@ -83,6 +86,7 @@ public struct Histogram: Figure {
 
   private var notes: [String] { skippedNote(skippedCount).map { [$0] } ?? [] }
 
+  /// One closed step outline per series (filled bars for a single series), legend for several.
   public func svg() -> String {
     let (x, y) = axes(target: 7)
     let single = binned.count == 1
@@ -114,6 +118,7 @@ public struct Histogram: Figure {
     return frame.finish(&svg)
   }
 
+  /// Filled `█` bars for one series; one marker line through the bin centres per series otherwise.
   public func ascii(width: Int, height: Int) -> String {
     let (x, y) = axes(target: 6)
     var plot = AsciiPlot(title: title, xLabel: xLabel, yLabel: yLabel, x: x, y: y, width: width, height: height)

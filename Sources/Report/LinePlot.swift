@@ -139,6 +139,7 @@ public struct LinePlot: Figure {
     return out
   }
 
+  /// One `<path>` per series (breaks at skipped values), dashed guides, optional dot markers.
   public func svg() -> String {
     let p = prepare(target: 7)
     let legend = series.enumerated().map { LegendEntry(name: $0.element.name, color: Palette.color($0.offset)) }
@@ -164,6 +165,7 @@ public struct LinePlot: Figure {
     return frame.finish(&svg)
   }
 
+  /// Series drawn with one marker character each, dotted `┄` guides, legend for several series.
   public func ascii(width: Int, height: Int) -> String {
     let p = prepare(target: 6)
     var plot = AsciiPlot(title: title, xLabel: xLabel, yLabel: yLabel, x: p.x, y: p.y, width: width, height: height)

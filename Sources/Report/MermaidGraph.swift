@@ -116,6 +116,32 @@ public struct MermaidGraph: Sendable, Equatable {
   /// A ```mermaid fenced block for a Markdown page.
   public func mermaid() -> String { "```mermaid\n" + mermaidSource() + "\n```" }
 
+  // MARK: Terminal
+
+  /// An indented tree of everything flowing into `root`, following edges backwards (for an
+  /// expression graph: the output, the op that made it, that op's inputs, …). A node reached a
+  /// second time is printed as `↑ label` instead of being expanded again. Unknown root: "".
+  public func textTree(root: String) -> String {
+    guard index[root] != nil else { return "" }
+    var incoming: [String: [String]] = [:]
+    for edge in edges { incoming[edge.to, default: []].append(edge.from) }
+    var lines: [String] = []
+    var expanded: Set<String> = []
+    func visit(_ id: String, prefix: String, childPrefix: String) {
+      let label = nodes[index[id]!].label.replacingOccurrences(of: "\n", with: " ")
+      if expanded.contains(id) { lines.append(prefix + "↑ " + label); return }
+      expanded.insert(id)
+      lines.append(prefix + label)
+      let children = incoming[id] ?? []
+      for (i, child) in children.enumerated() {
+        let last = i == children.count - 1
+        visit(child, prefix: childPrefix + (last ? "└── " : "├── "), childPrefix: childPrefix + (last ? "    " : "│   "))
+      }
+    }
+    visit(root, prefix: "", childPrefix: "")
+    return lines.joined(separator: "\n")
+  }
+
   // MARK: Graphviz
 
   /// Escapes text for a double-quoted DOT string (`\`, `"`, newlines).

@@ -68,7 +68,7 @@ struct SVGWriter {
   /// The finished document.
   func document() -> String {
     var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-    out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Self.c(width))\" height=\"\(Self.c(height))\" viewBox=\"0 0 \(Self.c(width)) \(Self.c(height))\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n"
+    out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Self.c(width))\" height=\"\(Self.c(height))\" viewBox=\"0 0 \(Self.c(width)) \(Self.c(height))\" role=\"img\" aria-label=\"\(xmlEscape(title))\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n"
     out += "<title>\(xmlEscape(title))</title>\n"
     out += "<rect x=\"0\" y=\"0\" width=\"\(Self.c(width))\" height=\"\(Self.c(height))\" fill=\"#ffffff\"/>\n"
     for element in body { out += element + "\n" }

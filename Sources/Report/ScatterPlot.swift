@@ -56,6 +56,7 @@ public struct ScatterPlot: Figure {
     return (x, y, pts, skippedNote(skipped).map { [$0] } ?? [])
   }
 
+  /// A circle per point (a larger one with white text when labelled), coloured by group.
   public func svg() -> String {
     let (x, y, pts, notes) = axes(target: 7, pad: 0.08)
     let legend = (0..<groupCount).map {
@@ -76,6 +77,7 @@ public struct ScatterPlot: Figure {
     return frame.finish(&svg)
   }
 
+  /// Each point as its label's first character, or the group's marker.
   public func ascii(width: Int, height: Int) -> String {
     let (x, y, pts, notes) = axes(target: 6, pad: 0.05)
     var plot = AsciiPlot(title: title, xLabel: xLabel, yLabel: yLabel, x: x, y: y, width: width, height: height)

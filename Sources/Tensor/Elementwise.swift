@@ -46,14 +46,21 @@ extension Tensor {
     case .div: broadcastKernel(a, b, out, /)
     }
     if shouldRecord(a, b) {
-      out.setGradFn(op.name, [a, b]) { _, g, inputs in
+      out.setGradFn(op.name, [a, b]) { out, g, inputs in
         let x = inputs[0], y = inputs[1]
+        // `g` is dropped right after this closure unless the output retains its gradient, so one
+        // same-shaped input may take it over instead of copying it.
+        let gFree = !out.retainsGrad
         switch op {
         case .add:
-          if x.requiresGrad { x.accumulateGrad(g.sumTo(x.shape), owned: x.shape != g.shape) }
-          if y.requiresGrad { y.accumulateGrad(g.sumTo(y.shape), owned: y.shape != g.shape) }
+          if x.requiresGrad && !x.accumulateLeadingSum(g) {
+            x.accumulateGrad(g.sumTo(x.shape), owned: x.shape != g.shape || gFree)
+          }
+          if y.requiresGrad && !y.accumulateLeadingSum(g) {
+            y.accumulateGrad(g.sumTo(y.shape), owned: y.shape != g.shape || (gFree && !(x.requiresGrad && x.shape == g.shape)))
+          }
         case .sub:
-          if x.requiresGrad { x.accumulateGrad(g.sumTo(x.shape), owned: x.shape != g.shape) }
+          if x.requiresGrad { x.accumulateGrad(g.sumTo(x.shape), owned: x.shape != g.shape || gFree) }
           if y.requiresGrad { y.accumulateGrad(-(g.sumTo(y.shape)), owned: true) }
         case .mul:
           if x.requiresGrad { x.accumulateGrad((g * y).sumTo(x.shape), owned: true) }
@@ -66,6 +73,34 @@ extension Tensor {
     }
     out.checkAnomaly(op.name, a, b)
     return out
+  }
+
+  /// The bias case of broadcasting (`h·W + b`): when this tensor's shape is the trailing part of
+  /// `g`'s (and strictly smaller), adds `g` summed over its leading dims straight into `grad`,
+  /// row after row (the order `g.sum(dim: 0)` uses), without intermediate tensors.
+  /// Returns false when the shapes do not have that form.
+  func accumulateLeadingSum(_ g: Tensor) -> Bool {
+    guard rank < g.rank, g.isContiguous, Array(g.shape.suffix(rank)) == shape else { return false }
+    let inner = count, outer = inner == 0 ? 0 : g.count / inner
+    let src = g.pointer
+    withGradBuffer { gy, accumulate in
+      if outer == 0 {
+        if !accumulate { gy.initialize(repeating: 0, count: inner) }
+        return
+      }
+      if accumulate && outer > 1 {
+        // grad += (Σ rows): sum first, then add, like `grad += g.sum(0)`.
+        let total = Tensor(uninitialized: shape)
+        let t = total.pointer
+        t.update(from: src, count: inner)
+        for r in 1..<outer { let row = src + r * inner; for j in 0..<inner { t[j] += row[j] } }
+        for j in 0..<inner { gy[j] += t[j] }
+        return
+      }
+      if accumulate { for j in 0..<inner { gy[j] += src[j] } } else { gy.update(from: src, count: inner) }
+      for r in 1..<Swift.max(outer, 1) { let row = src + r * inner; for j in 0..<inner { gy[j] += row[j] } }
+    }
+    return true
   }
 
   /// Sums a gradient of a broadcast result back to `target`, the shape of the operand that was

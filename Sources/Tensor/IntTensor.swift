@@ -93,12 +93,17 @@ public struct IntTensor: Sendable, Equatable {
   public subscript(_ indices: IntTensor) -> IntTensor {
     require(rank >= 1, "IntTensor gather: cannot index a 0-d tensor")
     let r = rowSize, n = shape[0]
-    var out = [Int]()
-    out.reserveCapacity(indices.count * r)
-    for i in indices.scalars {
-      let j = i < 0 ? i + n : i
-      require(j >= 0 && j < n, "IntTensor gather: index \(i) out of range for dim 0 of size \(n)")
-      out.append(contentsOf: scalars[(j * r)..<((j + 1) * r)])
+    let out = [Int](unsafeUninitializedCapacity: indices.count * r) { dst, initialized in
+      scalars.withUnsafeBufferPointer { src in
+        indices.scalars.withUnsafeBufferPointer { ix in
+          for (k, i) in ix.enumerated() {
+            let j = i < 0 ? i + n : i
+            require(j >= 0 && j < n, "IntTensor gather: index \(i) out of range for dim 0 of size \(n)")
+            for c in 0..<r { dst[k * r + c] = src[j * r + c] }
+          }
+        }
+      }
+      initialized = indices.count * r
     }
     return IntTensor(out, shape: indices.shape + shape.dropFirst())
   }

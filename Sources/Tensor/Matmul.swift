@@ -65,6 +65,7 @@ extension Tensor {
     let aBatch = Array(a.shape.dropLast(2)), bBatch = Array(b.shape.dropLast(2))
     let batch = broadcastShapes(aBatch, bBatch, op: "matmul (batch dims of \(describe(a0.shape)) · \(describe(b0.shape)))")
     let batchCount = elementCount(batch)
+    if batch.isEmpty { return matmul2D(a, b, layoutA, layoutB, m: m, k: k, n: n) }
     // Storage offsets of every batch's matrix in a, b, and in contiguous gradient buffers.
     let aOffsets = batchOffsets(batch, shape: aBatch, strides: Array(a.strides.dropLast(2)))
     let bOffsets = batchOffsets(batch, shape: bBatch, strides: Array(b.strides.dropLast(2)))
@@ -106,6 +107,36 @@ extension Tensor {
       }
     }
     out.checkAnomaly("matmul", a0, b0)
+    return out
+  }
+
+  /// `a · b` for two matrices (the common case, without per-batch bookkeeping).
+  static func matmul2D(_ a: Tensor, _ b: Tensor, _ la: MatrixLayout, _ lb: MatrixLayout, m: Int, k: Int, n: Int) -> Tensor {
+    let out = Tensor(uninitialized: [m, n])
+    let threads = Parallelism.threadCount
+    sgemm(transA: la.transposed, transB: lb.transposed, m: m, n: n, k: k, a: a.pointer, lda: la.leading,
+          b: b.pointer, ldb: lb.leading, beta: 0, c: out.pointer, ldc: n, threads: threads)
+    if shouldRecord(a, b) {
+      out.setGradFn("mm", [a, b]) { _, g, inputs in
+        let (x, y) = (inputs[0], inputs[1])
+        let threads = Parallelism.threadCount
+        if x.requiresGrad {
+          // dA = dC · Bᵀ
+          x.withGradBuffer { gx, accumulate in
+            sgemm(transA: false, transB: !lb.transposed, m: m, n: k, k: n, a: g.pointer, lda: n,
+                  b: y.pointer, ldb: lb.leading, beta: accumulate ? 1 : 0, c: gx, ldc: k, threads: threads)
+          }
+        }
+        if y.requiresGrad {
+          // dB = Aᵀ · dC
+          y.withGradBuffer { gy, accumulate in
+            sgemm(transA: !la.transposed, transB: false, m: k, n: n, k: m, a: x.pointer, lda: la.leading,
+                  b: g.pointer, ldb: n, beta: accumulate ? 1 : 0, c: gy, ldc: n, threads: threads)
+          }
+        }
+      }
+    }
+    out.checkAnomaly("matmul", a, b)
     return out
   }
 

@@ -23,6 +23,19 @@ extension Tensor {
       for r in 0..<rows { out.pointer[r] = contiguousSum(xs + r * n, n) }
       return out
     }
+    if dims == Array(0..<dims.count) {
+      // Leading dims reduce: sum the rows of an (outer × inner) matrix, row after row.
+      let inner = elementCount(Array(shape[dims.count...])), outer = count / Swift.max(inner, 1)
+      let out = Tensor(uninitialized: keepShape)
+      let o = out.pointer
+      if outer == 0 { o.initialize(repeating: 0, count: inner); return out }
+      o.update(from: xs, count: inner)
+      for r in 1..<Swift.max(outer, 1) {
+        let row = xs + r * inner
+        for j in 0..<inner { o[j] += row[j] }
+      }
+      return out
+    }
     let out = Tensor.zeros(keepShape)
     var ds = contiguousStrides(keepShape)
     for d in dims { ds[d] = 0 }

@@ -97,19 +97,32 @@ public func crossEntropy(_ logits: Tensor, _ targets: IntTensor, ignoreIndex: In
                "crossEntropy: targets of shape \(describe(targets.shape)) do not match logits of shape \(describe(logits.shape)) (expected \(describe(Array(logits.shape.dropLast()))))")
   let x = logits.contiguous()
   let rows = targets.count
-  let probs = TensorStorage(capacity: rows * c)
+  let probs = TensorStorage.allocate(capacity: rows * c)
   var total: Float = 0
   var used = 0
+  // Shift every row by its max, then one vectorised exp over the whole batch.
+  var maxima = [Float](repeating: 0, count: rows)
+  for r in 0..<rows {
+    let src = x.pointer + r * c, p = probs.base + r * c
+    var mx = -Float.infinity
+    for j in 0..<c { mx = Swift.max(mx, src[j]) }
+    for j in 0..<c { p[j] = src[j] - mx }
+    maxima[r] = mx
+  }
+  vexp(probs.base, probs.base, count: rows * c)
   targets.scalars.withUnsafeBufferPointer { tp in
     for r in 0..<rows {
       let src = x.pointer + r * c, p = probs.base + r * c
-      var mx = -Float.infinity
-      for j in 0..<c { mx = Swift.max(mx, src[j]) }
-      for j in 0..<c { p[j] = src[j] - mx }
-      vexp(p, p, count: c)
+      let mx = maxima[r]
       let s = contiguousSum(p, c)
       let inv = 1 / s
-      for j in 0..<c { p[j] *= inv }
+      // Probabilities below the smallest normal float (e^-88 and less) are flushed to 0: they
+      // cannot change any printed digit, and subnormal operands make every later GEMM on the
+      // gradient run many times slower on x86.
+      for j in 0..<c {
+        let v = p[j] * inv
+        p[j] = v < Float.leastNormalMagnitude ? 0 : v
+      }
       let t = tp[r]
       if let ig = ignoreIndex, t == ig { continue }
       require(t >= 0 && t < c, "crossEntropy: target \(t) is out of range for \(c) classes")

@@ -66,7 +66,7 @@ public final class Tensor {
   /// A fresh contiguous tensor whose elements are not initialised (callers write every element).
   init(uninitialized shape: [Int]) {
     let n = elementCount(shape)
-    self.storage = TensorStorage(capacity: n)
+    self.storage = TensorStorage.allocate(capacity: n)
     self.shape = shape
     self.strides = contiguousStrides(shape)
     self.offset = 0

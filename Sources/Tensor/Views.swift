@@ -89,8 +89,8 @@ extension Tensor {
       fatalError("view: tensor of shape \(describe(shape)) with strides \(describe(strides)) cannot be viewed as \(describe(resolved)); call .contiguous() first or use reshape")
     }
     let inShape = shape
-    return makeView("view", shape: resolved, strides: st, offset: offset) { _, g, inputs in
-      inputs[0].accumulateGrad(g.view(inShape), owned: false)
+    return makeView("view", shape: resolved, strides: st, offset: offset) { out, g, inputs in
+      inputs[0].accumulateGrad(g.view(inShape), owned: !out.retainsGrad)
     }
   }
 
@@ -146,8 +146,8 @@ extension Tensor {
     sh.insert(1, at: d)
     st.insert(d < rank ? strides[d] * shape[d] : 1, at: d)
     let inShape = shape
-    return makeView("unsqueeze", shape: sh, strides: st, offset: offset) { _, g, inputs in
-      inputs[0].accumulateGrad(g.view(inShape), owned: false)
+    return makeView("unsqueeze", shape: sh, strides: st, offset: offset) { out, g, inputs in
+      inputs[0].accumulateGrad(g.view(inShape), owned: !out.retainsGrad)
     }
   }
 
@@ -159,8 +159,8 @@ extension Tensor {
     sh.remove(at: d)
     st.remove(at: d)
     let inShape = shape
-    return makeView("squeeze", shape: sh, strides: st, offset: offset) { _, g, inputs in
-      inputs[0].accumulateGrad(g.view(inShape), owned: false)
+    return makeView("squeeze", shape: sh, strides: st, offset: offset) { out, g, inputs in
+      inputs[0].accumulateGrad(g.view(inShape), owned: !out.retainsGrad)
     }
   }
 

@@ -51,4 +51,24 @@ import Testing
     let population = c.args["choice_population"].string.map(String.init)
     #expect((0..<n).map { _ in r.choice(population) } == c.values["choice_then"].strings)
   }
+
+  /// Seeding details checked against CPython 3.11: multi-word seeds, negative seeds (abs), 0,
+  /// and _randbelow above 32 bits (getrandbits(40) words).
+  @Test func seedingAndWideRandbelow() {
+    var wide = PythonRandom(seed: (1 << 40) + 5)
+    #expect(wide.random() == 0.5043802970418443)
+    var zero = PythonRandom(seed: 0)
+    #expect(zero.random() == 0.8444218515250481)
+    var negative = PythonRandom(seed: -42), positive = PythonRandom(seed: 42)
+    #expect(negative.random() == positive.random())
+    var r = PythonRandom(seed: 7)
+    #expect([r.randint(0, 999_999_999_999), r.randint(0, 999_999_999_999)] == [434_439_589_175, 54_335_349_840])
+  }
+
+  @Test func copiesForkTheStream() {
+    var a = PythonRandom(seed: 3)
+    _ = a.gauss()  // leaves a cached gauss value, which the copy must carry too
+    var b = a
+    #expect((0..<5).map { _ in a.gauss() } == (0..<5).map { _ in b.gauss() })
+  }
 }

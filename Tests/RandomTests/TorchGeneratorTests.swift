@@ -121,4 +121,13 @@ import Testing
     let drawn = g.uniform(c.args["shape"].elementCount, low: Float(c.args["low"].double), high: Float(c.args["high"].double))
     #expect(drawn == c.values.floats)
   }
+
+  @Test func copiesForkTheStream() {
+    var a = TorchGenerator(seed: 9)
+    _ = a.normal(1)  // leaves a cached normal, which the copy must carry too
+    var b = a
+    #expect(a.normal(3) == b.normal(3))
+    #expect(a.normal(100) == b.normal(100))
+    #expect(a.nextUInt64() == b.nextUInt64())
+  }
 }

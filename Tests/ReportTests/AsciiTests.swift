@@ -53,6 +53,20 @@ import Testing
     #expect(rows.last?.hasPrefix("scale:") == true)
   }
 
+  @Test func heatmapPrintsCellTextWhenItFits() {
+    let map = Heatmap(title: "att", values: [[1, 0], [0.5, 0.5]], cellText: [["1.00", "0.00"], ["0.50", "0.50"]],
+                      rowLabels: ["h", "e"], columnLabels: ["h", "e"])
+    #expect(map.ascii(width: 40, height: 5) == "                  att\n     h    e\nh 1.00 0.00\ne 0.50 0.50\n")
+    // too wide for the text: falls back to shading
+    #expect(map.ascii(width: 8, height: 5).contains("scale:"))
+  }
+
+  @Test func divergingHeatmapShowsSigns() {
+    let map = Heatmap(title: "", values: [[-4, -1, 0, 1, 4]], colorScale: .diverging)
+    let rows = lines(map.ascii(width: 30, height: 4))
+    #expect(rows[1] == "0 ≡≡--  ++##", "\(rows)")
+  }
+
   @Test func heatmap27x27FitsTheDefaultWidth() {
     let values = (0..<27).map { i in (0..<27).map { j in Double(i * j) } }
     let letters = ["."] + "abcdefghijklmnopqrstuvwxyz".map(String.init)

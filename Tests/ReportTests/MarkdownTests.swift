@@ -92,6 +92,25 @@ import Testing
     #expect(dot == g.dot(), "deterministic")
   }
 
+  @Test func textTreeFollowsEdgesBackwards() {
+    var g = MermaidGraph()
+    g.addNode("a", label: "a 2.0"); g.addNode("b", label: "b -3.0")
+    g.addNode("mul", label: "*", shape: .circle); g.addNode("e", label: "e -6.0")
+    g.addNode("add", label: "+", shape: .circle); g.addNode("d", label: "d -4.0")
+    g.addEdge(from: "a", to: "mul"); g.addEdge(from: "b", to: "mul"); g.addEdge(from: "mul", to: "e")
+    g.addEdge(from: "e", to: "add"); g.addEdge(from: "a", to: "add"); g.addEdge(from: "add", to: "d")
+    #expect(g.textTree(root: "d") == """
+    d -4.0
+    └── +
+        ├── e -6.0
+        │   └── *
+        │       ├── a 2.0
+        │       └── b -3.0
+        └── ↑ a 2.0
+    """)
+    #expect(g.textTree(root: "missing") == "")
+  }
+
   @Test func addNodeTwiceReplacesLabel() {
     var g = MermaidGraph()
     g.addNode("x", label: "old")

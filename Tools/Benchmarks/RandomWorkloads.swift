@@ -12,6 +12,18 @@ import ZeroToHero
       blackHole(buffer[count - 1])
     }
   },
+  Workload(name: "rand-10m", config: "rand 10,000,000 float32 (the generator alone)", threads: 1, warmup: 1,
+           repsPerWindow: 1) {
+    // The mt19937 draws and their conversion to float32: the part of randn-10m that is not the
+    // Box–Muller transform.
+    let count = 10_000_000
+    let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+    var generator = TorchGenerator(seed: 2_147_483_647)
+    return {
+      generator.fillUniform(buffer)
+      blackHole(buffer[count - 1])
+    }
+  },
 ]
 
 /// Keeps a value alive so the optimiser cannot drop the work that produced it.
@@ -19,3 +31,4 @@ import ZeroToHero
 func blackHole(_ value: Float) {
   if value.bitPattern == 0x7FC0_1234 { print("") }
 }
+

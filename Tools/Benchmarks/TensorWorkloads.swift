@@ -9,6 +9,8 @@ var tensorWorkloads: [Workload] {
   [
     Workload(name: "l3-mlp-step", config: "batch 32, block 3, n_embd 10, hidden 200 (randint, forward, backward, SGD)",
              warmup: 50, repsPerWindow: 500, make: makeLecture3Step),
+    Workload(name: "l3-mlp-gemms", config: "only the 6 sgemm calls of one l3-mlp-step (the floor for the step)",
+             warmup: 50, repsPerWindow: 500, make: makeLecture3GEMMs),
   ]
 }
 
@@ -62,8 +64,27 @@ func makeLecture3Step() -> () -> Void {
     let loss = crossEntropy(logits, Ytr[ix])
     for p in parameters { p.grad = nil }
     loss.backward()
-    for p in parameters { p.data.addInPlace(p.grad!, scale: -0.1) }
+    for p in parameters { p.addInPlace(p.grad!, scale: -0.1) }   // p.data += -0.1 * p.grad, fused
     lastLoss = loss.item()
     if lastLoss.isNaN { print("l3-mlp-step: loss is NaN") }
+  }
+}
+
+/// The six products of one lecture-3 step, with the layouts the Tensor engine passes to sgemm:
+/// forward `emb·W1` (32×30·30×200) and `h·W2` (32×200·200×27); backward `dh = dlogits·W2ᵀ`,
+/// `dW2 = hᵀ·dlogits`, `demb = dpre·W1ᵀ`, `dW1 = embᵀ·dpre`.
+func makeLecture3GEMMs() -> () -> Void {
+  let sizes = [32 * 30, 30 * 200, 32 * 200, 200 * 27, 32 * 27]
+  let buffers = sizes.map { n in UnsafeMutablePointer<Float>.allocate(capacity: n) }
+  for (b, n) in zip(buffers, sizes) { for i in 0..<n { b[i] = Float(i % 7) * 0.1 - 0.3 } }
+  let (emb, W1, h, W2, logits) = (buffers[0], buffers[1], buffers[2], buffers[3], buffers[4])
+  let out = sizes.map { n in UnsafeMutablePointer<Float>.allocate(capacity: n) }
+  return {
+    sgemm(transA: false, transB: false, m: 32, n: 200, k: 30, a: emb, lda: 30, b: W1, ldb: 200, c: out[2], ldc: 200)
+    sgemm(transA: false, transB: false, m: 32, n: 27, k: 200, a: h, lda: 200, b: W2, ldb: 27, c: out[4], ldc: 27)
+    sgemm(transA: false, transB: true, m: 32, n: 200, k: 27, a: logits, lda: 27, b: W2, ldb: 27, c: out[2], ldc: 200)
+    sgemm(transA: true, transB: false, m: 200, n: 27, k: 32, a: h, lda: 200, b: logits, ldb: 27, c: out[3], ldc: 27)
+    sgemm(transA: false, transB: true, m: 32, n: 30, k: 200, a: h, lda: 200, b: W1, ldb: 200, c: out[0], ldc: 30)
+    sgemm(transA: true, transB: false, m: 30, n: 200, k: 32, a: emb, lda: 30, b: h, ldb: 200, c: out[1], ldc: 200)
   }
 }

@@ -1,1 +1,0 @@
-// Micrograd module: under construction.

@@ -1,0 +1,112 @@
+import Random
+import Tensor
+
+/// A fully connected layer `y = x·W (+ b)`.
+///
+/// Two weight layouts, because the lectures use both:
+/// - `.outByIn` — PyTorch's `nn.Linear`: `weight` is (out, in) and `y = x·Wᵀ + b`. Default inits
+///   draw in PyTorch's order, so a model built after `TorchGenerator(seed:)` matches
+///   `torch.manual_seed(seed)` weight for weight. Checkpoints of PyTorch models use this.
+/// - `.inByOut` — the lectures' own `Linear` class (lectures 4 and 6): `weight` is (in, out) and
+///   `y = x·W + b`, initialised `randn(fan_in, fan_out) / √fan_in`.
+/// Both run the same GEMM (the transpose is a view, read transposed by the kernel).
+public final class Linear: Layer {
+  /// How `weight` is stored.
+  public enum Layout: Sendable {
+    /// (in, out), `y = x·W` — the lectures' hand-written class.
+    case inByOut
+    /// (out, in), `y = x·Wᵀ` — PyTorch's `nn.Linear`.
+    case outByIn
+  }
+
+  /// The weight matrix (shape depends on `layout`).
+  public let weight: Tensor
+  /// The bias (`out`), or nil for `bias: false` (a Linear followed by BatchNorm needs none).
+  public let bias: Tensor?
+  /// How `weight` is stored.
+  public let layout: Layout
+  /// Input features.
+  public let inFeatures: Int
+  /// Output features.
+  public let outFeatures: Int
+  /// Unused by Linear; kept for `train()` / `eval()`.
+  public var training = true
+
+  /// Wraps existing weights (copied into fresh parameter tensors).
+  public init(weight: [Float], bias: [Float]?, inFeatures: Int, outFeatures: Int, layout: Layout) {
+    precondition(weight.count == inFeatures * outFeatures,
+                 "Linear: \(weight.count) weights for \(inFeatures)→\(outFeatures) (need \(inFeatures * outFeatures))")
+    precondition(bias == nil || bias!.count == outFeatures, "Linear: bias of \(bias!.count) values for \(outFeatures) outputs")
+    let shape = layout == .outByIn ? [outFeatures, inFeatures] : [inFeatures, outFeatures]
+    self.weight = Tensor(weight, shape: shape).requiringGrad()
+    self.bias = bias.map { Tensor($0, shape: [outFeatures]).requiringGrad() }
+    self.layout = layout
+    self.inFeatures = inFeatures
+    self.outFeatures = outFeatures
+  }
+
+  /// PyTorch's `nn.Linear(inFeatures, outFeatures, bias:)` with its default init
+  /// (`kaiming_uniform_(a=√5)` weight, then bias, both U(±1/√in)), drawn in PyTorch's order.
+  /// With `layout: .inByOut` the same values are stored transposed.
+  public convenience init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, layout: Layout = .outByIn,
+                          generator: inout TorchGenerator) {
+    let (w, b) = TorchInit.linear(fanIn: inFeatures, fanOut: outFeatures, bias: bias, generator: &generator)
+    let stored = layout == .outByIn ? w : transposed(w, rows: outFeatures, cols: inFeatures)
+    self.init(weight: stored, bias: b, inFeatures: inFeatures, outFeatures: outFeatures, layout: layout)
+  }
+
+  /// The lectures' own Linear (lectures 4 and 6): `weight = randn(fan_in, fan_out) / √fan_in`
+  /// (stored (in, out)), zero bias. Multiply the weight by a gain afterwards as the lecture does
+  /// (`scaleWeight(by: 5/3)`) to keep the same rounding.
+  public static func lecture(_ fanIn: Int, _ fanOut: Int, bias: Bool = true, generator: inout TorchGenerator) -> Linear {
+    var w = generator.normal(fanIn * fanOut)
+    let root = Float(Double(fanIn).squareRoot())
+    for i in w.indices { w[i] = w[i] / root }
+    return Linear(weight: w, bias: bias ? [Float](repeating: 0, count: fanOut) : nil,
+                  inFeatures: fanIn, outFeatures: fanOut, layout: .inByOut)
+  }
+
+  /// `nn.init.kaiming_normal_(weight, nonlinearity:)` on a PyTorch-layout weight: N(0, gain/√in)
+  /// drawn in (out, in) order (gain 5/3 for tanh, √2 for relu, 1 for linear); zero bias.
+  public static func kaimingNormal(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true,
+                                   nonlinearity: TorchInit.Nonlinearity, layout: Layout = .outByIn,
+                                   generator: inout TorchGenerator) -> Linear {
+    let w = TorchInit.kaimingNormal(fanOut: outFeatures, fanIn: inFeatures, nonlinearity: nonlinearity, generator: &generator)
+    let stored = layout == .outByIn ? w : transposed(w, rows: outFeatures, cols: inFeatures)
+    return Linear(weight: stored, bias: bias ? [Float](repeating: 0, count: outFeatures) : nil,
+                  inFeatures: inFeatures, outFeatures: outFeatures, layout: layout)
+  }
+
+  /// Re-initialises in place as GPT-style `_init_weights` does: `normal_(weight, 0, std)` over the
+  /// stored elements in storage order, then `zeros_(bias)`.
+  public func resetNormal(std: Double, generator: inout TorchGenerator) {
+    weight.withUnsafeMutableBufferPointer { generator.fillNormal($0, doubleMean: 0, doubleStd: std) }
+    bias?.fill(0)
+  }
+
+  /// Multiplies the weight in place (`layer.weight *= 5/3` under `no_grad`), nothing recorded.
+  public func scaleWeight(by factor: Float) {
+    weight.withUnsafeMutableBufferPointer { w in for i in w.indices { w[i] *= factor } }
+  }
+
+  /// `x·W (+ b)` for `x` of shape (…, in); the result is (…, out).
+  public func callAsFunction(_ x: Tensor) -> Tensor {
+    checkInput(x.rank >= 1 && x.shape[x.rank - 1] == inFeatures, "Linear(\(inFeatures)→\(outFeatures))",
+               "input of shape \(x.shape) does not end in \(inFeatures) features")
+    let y = layout == .inByOut ? x.matmul(weight) : x.matmul(weight.T)
+    guard let b = bias else { return y }
+    return y + b
+  }
+
+  /// `weight`, then `bias` when present (PyTorch's names).
+  public var ownParameters: [(name: String, tensor: Tensor)] {
+    bias.map { [("weight", weight), ("bias", $0)] } ?? [("weight", weight)]
+  }
+}
+
+/// The (cols × rows) transpose of a row-major (rows × cols) matrix.
+func transposed(_ m: [Float], rows: Int, cols: Int) -> [Float] {
+  var t = [Float](repeating: 0, count: m.count)
+  for r in 0..<rows { for c in 0..<cols { t[c * rows + r] = m[r * cols + c] } }
+  return t
+}
