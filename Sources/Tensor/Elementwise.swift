@@ -27,6 +27,14 @@ func broadcastKernel(_ a: Tensor, _ b: Tensor, _ out: Tensor, _ f: (Float, Float
   } else if b.count == 1 && a.isContiguous && a.shape == out.shape {
     let x = a.pointer, yv = b.pointer[0]
     for i in 0..<out.count { o[i] = f(x[i], yv) }
+  } else if a.isContiguous && b.isContiguous && a.shape == out.shape && b.rank < a.rank
+              && b.count > 0 && a.shape.suffix(b.rank).elementsEqual(b.shape) {
+    // `h·W + b`: b repeats along the leading dims.
+    let x = a.pointer, y = b.pointer, inner = b.count
+    for r in 0..<(out.count / inner) {
+      let xr = x + r * inner, orow = o + r * inner
+      for j in 0..<inner { orow[j] = f(xr[j], y[j]) }
+    }
   } else {
     let sa = broadcastStrides(shape: a.shape, strides: a.strides, to: out.shape)
     let sb = broadcastStrides(shape: b.shape, strides: b.strides, to: out.shape)

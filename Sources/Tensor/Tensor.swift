@@ -19,7 +19,9 @@ public final class Tensor {
   /// Size of every dimension; `[]` for a 0-d scalar.
   public let shape: [Int]
   /// Elements to skip in storage to move one step along each dimension.
-  public let strides: [Int]
+  public var strides: [Int] { explicitStrides ?? contiguousStrides(shape) }
+  /// The strides of a view; nil for a fresh contiguous tensor (saves an array per op).
+  let explicitStrides: [Int]?
   /// Index in storage of element `[0, 0, …]`.
   public let offset: Int
   /// Number of elements (the product of `shape`).
@@ -49,7 +51,7 @@ public final class Tensor {
   init(storage: TensorStorage, shape: [Int], strides: [Int], offset: Int) {
     self.storage = storage
     self.shape = shape
-    self.strides = strides
+    self.explicitStrides = strides
     self.offset = offset
     self.count = elementCount(shape)
     var contiguous = true
@@ -68,7 +70,7 @@ public final class Tensor {
     let n = elementCount(shape)
     self.storage = TensorStorage.allocate(capacity: n)
     self.shape = shape
-    self.strides = contiguousStrides(shape)
+    self.explicitStrides = nil
     self.offset = 0
     self.count = n
     self.isContiguous = true
@@ -137,6 +139,7 @@ public final class Tensor {
   func storageIndex(_ indices: [Int], op: String) -> Int {
     require(indices.count == shape.count, "\(op): \(indices.count) indices for a tensor of shape \(describe(shape))")
     var k = offset
+    let strides = self.strides
     for (d, i) in indices.enumerated() {
       let j = i < 0 ? i + shape[d] : i
       require(j >= 0 && j < shape[d], "\(op): index \(i) is out of range for dim \(d) of size \(shape[d]) (shape \(describe(shape)))")
