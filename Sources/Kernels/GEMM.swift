@@ -11,9 +11,10 @@
 /// Implementation: cache-blocked (k in blocks of 256, rows in blocks of 96, columns in blocks of
 /// 2048), B packed into zero-padded 32-column panels, A read in place through strides, and an
 /// 8×32 register tile of `SIMD16<Float>` FMAs (see GEMMMicroKernels.swift and the DocC
-/// overview). Products above 8 Mflop are split across `threads` threads by rows or by columns
-/// of C — never along k — so each element of C is computed by exactly one thread with the same
-/// operations, and the result is bit-identical for every thread count.
+/// overview). Above 8 Mflop the work is shared by `threads` threads: each packed B block is
+/// shared, and its C tiles are split between threads by rows or by columns — never along k — so
+/// each element of C is computed by exactly one thread with the same operations, and the result
+/// is bit-identical for every thread count.
 public func sgemm(
   transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
   alpha: Float = 1,
@@ -40,9 +41,14 @@ public func sgemm(
     sgemmBlocked(operands, rows: 0..<m, columns: 0..<n, blocking: blocking)
     return
   }
-  // Split the longer side of C into contiguous runs of whole tiles, one run per thread. (Each
-  // chunk of a row split packs all of B, each chunk of a column split reads all of A: splitting
-  // the longer side duplicates the smaller operand.)
+  let blockFlops = 2 * Double(m) * Double(min(n, blocking.nc)) * Double(min(k, blocking.kc))
+  if blockFlops >= Double(wanted) * GEMMBlocking.minimumFlopsPerThread {
+    sgemmParallel(operands, m: m, n: n, threads: wanted, blocking: blocking)
+    return
+  }
+  // Many small k-blocks (k much larger than m and n): two dispatches per block would cost more
+  // than they share, so each thread runs the whole product on its own run of tiles instead,
+  // splitting the longer side of C (each chunk packs all of B, or reads all of A).
   let splitRows = rowTiles >= columnTiles
   let tiles = splitRows ? rowTiles : columnTiles
   let tileSize = splitRows ? blocking.mr : 32
@@ -145,57 +151,113 @@ func scaleMatrix(_ c: UnsafeMutablePointer<Float>, rows: Int, columns: Int, ld: 
 /// Computes the block `rows × columns` of C on the calling thread, with its own packing buffers.
 ///
 /// Loop order (outside in): column blocks of `nc`, k-blocks of `kc` (B block packed once),
-/// row blocks of `mc`, 32-column micro-panels of B (kept in L1), MR-row panels of A. A is never
-/// packed: the kernel reads it in place through strides (a broadcast load costs the same from any
-/// address, and skipping the copy pays off for the skinny products the lectures are full of).
+/// then `multiplyPackedBlock`. A is never packed: the kernel reads it in place through strides
+/// (a broadcast load costs the same from any address, and skipping the copy pays off for the
+/// skinny products the lectures are full of).
 @inline(never)
 func sgemmBlocked(_ op: GEMMOperands, rows: Range<Int>, columns: Range<Int>, blocking: GEMMBlocking) {
-  let mr = blocking.mr
-  let k = op.k
-  let kcMax = min(k, blocking.kc)
+  let kcMax = min(op.k, blocking.kc)
   let ncMax = (min(columns.count, blocking.nc) + 31) / 32 * 32
-  let floats = kcMax * ncMax + mr * 32
-  // A in place: row r, step p at a[r·rowStride + p·stepStride].
-  let aRowStride = op.transA ? 1 : op.lda
-  let aStepStride = op.transA ? op.lda : 1
-  withScratchFloats(floats) { buffer in
-    let packedB = buffer
-    let scratch = buffer + kcMax * ncMax
+  withScratchFloats(kcMax * ncMax + blocking.mr * 32) { buffer in
+    let packedB = buffer, scratch = buffer + kcMax * ncMax
     var jc = columns.lowerBound
     while jc < columns.upperBound {
       let nc = min(blocking.nc, columns.upperBound - jc)
       var pc = 0
-      while pc < k {
-        let kc = min(blocking.kc, k - pc)
-        // Every k-block after the first adds to what the earlier ones stored.
-        let beta = pc == 0 ? op.beta : 1
+      while pc < op.k {
+        let kc = min(blocking.kc, op.k - pc)
         packB(op.b, ldb: op.ldb, transposed: op.transB, depthStart: pc, depth: kc,
               columnStart: jc, columns: nc, into: packedB)
-        var ic = rows.lowerBound
-        while ic < rows.upperBound {
-          let mc = min(blocking.mc, rows.upperBound - ic)
-          var jr = 0
-          while jr < nc {
-            let nr = min(32, nc - jr)
-            let bPanel = UnsafePointer(packedB + jr * kc)
-            let cColumn = op.c + (jc + jr)
-            var ir = 0
-            while ir < mc {
-              let aPanel = op.a + (pc * aStepStride + (ic + ir) * aRowStride)
-              let cTile = cColumn + (ic + ir) * op.ldc
-              microKernel8x32(kc: kc, a: aPanel, aRowStride: aRowStride, aStepStride: aStepStride, b: bPanel,
-                              c: cTile, ldc: op.ldc, alpha: op.alpha, beta: beta, mr: min(mr, mc - ir), nr: nr,
-                              scratch: scratch)
-              ir += mr
-            }
-            jr += 32
-          }
-          ic += mc
-        }
+        multiplyPackedBlock(op, packedB: packedB, depthStart: pc, depth: kc, columnStart: jc, columns: nc,
+                            rows: rows, panels: 0..<((nc + 31) / 32), blocking: blocking, scratch: scratch)
         pc += kc
       }
       jc += nc
     }
+  }
+}
+
+/// The multi-threaded `sgemm`: each packed B block is shared by all threads (packed by them
+/// together, panel ranges split between them), then its C tiles are handed out in chunks —
+/// runs of 8-row tiles, or of 32-column panels when C is wide — about four per thread so that a
+/// thread slowed down by other processes gets fewer. Each chunk is one rectangle of C computed
+/// by one thread for that k-block, so the result does not depend on the thread count.
+@inline(never)
+func sgemmParallel(_ op: GEMMOperands, m: Int, n: Int, threads: Int, blocking: GEMMBlocking) {
+  let kcMax = min(op.k, blocking.kc)
+  let ncMax = (min(n, blocking.nc) + 31) / 32 * 32
+  withScratchFloats(kcMax * ncMax) { packedB in
+    for jc in stride(from: 0, to: n, by: blocking.nc) {
+      let nc = min(blocking.nc, n - jc)
+      let panels = (nc + 31) / 32
+      for pc in stride(from: 0, to: op.k, by: blocking.kc) {
+        let kc = min(blocking.kc, op.k - pc)
+        // Pack this B block: panel runs split between threads when it is big enough to pay.
+        let packers = kc * nc >= 65_536 ? min(threads, panels) : 1
+        let panelsPerPacker = (panels + packers - 1) / packers
+        Parallelism.forEachChunk(packers, threads: threads) { packer in
+          let first = packer * panelsPerPacker, last = min(panels, first + panelsPerPacker)
+          if first < last {
+            packB(op.b, ldb: op.ldb, transposed: op.transB, depthStart: pc, depth: kc,
+                  columnStart: jc + first * 32, columns: min(nc, last * 32) - first * 32,
+                  into: packedB + first * 32 * kc)
+          }
+        }
+        // Multiply it: chunks of row tiles (or of column panels when C is wider than tall).
+        let rowTiles = (m + blocking.mr - 1) / blocking.mr
+        let byRows = rowTiles >= panels
+        let units = byRows ? rowTiles : panels
+        let perChunk = max(1, (units + 4 * threads - 1) / (4 * threads))
+        let chunks = (units + perChunk - 1) / perChunk
+        Parallelism.forEachChunk(chunks, threads: threads) { chunk in
+          let first = chunk * perChunk, last = min(units, first + perChunk)
+          let rows = byRows ? (first * blocking.mr)..<min(m, last * blocking.mr) : 0..<m
+          withUnsafeTemporaryAllocation(of: Float.self, capacity: blocking.mr * 32) { scratch in
+            multiplyPackedBlock(op, packedB: packedB, depthStart: pc, depth: kc, columnStart: jc, columns: nc,
+                                rows: rows, panels: byRows ? 0..<panels : first..<last, blocking: blocking,
+                                scratch: scratch.baseAddress!)
+          }
+        }
+      }
+    }
+  }
+}
+
+/// Multiplies the rows `rows` of A (depth `depthStart ..< depthStart + depth`) by the B panels
+/// `panels` of a packed block and stores into C: the first k-block applies the caller's `beta`,
+/// later ones add to what earlier ones stored.
+///
+/// Loop order: row blocks of `mc` (A block kept in L2), 32-column B micro-panels (kept in L1),
+/// 8-row A panels read in place.
+@inline(__always)
+func multiplyPackedBlock(
+  _ op: GEMMOperands, packedB: UnsafeMutablePointer<Float>, depthStart pc: Int, depth kc: Int,
+  columnStart jc: Int, columns nc: Int, rows: Range<Int>, panels: Range<Int>,
+  blocking: GEMMBlocking, scratch: UnsafeMutablePointer<Float>
+) {
+  let mr = blocking.mr
+  let beta = pc == 0 ? op.beta : 1
+  // A in place: row r, step p at a[r·aRowStride + p·aStepStride].
+  let aRowStride = op.transA ? 1 : op.lda
+  let aStepStride = op.transA ? op.lda : 1
+  var ic = rows.lowerBound
+  while ic < rows.upperBound {
+    let mc = min(blocking.mc, rows.upperBound - ic)
+    for panel in panels {
+      let jr = panel * 32
+      let nr = min(32, nc - jr)
+      let bPanel = UnsafePointer(packedB + jr * kc)
+      let cColumn = op.c + (jc + jr)
+      var ir = 0
+      while ir < mc {
+        let aPanel = op.a + (pc * aStepStride + (ic + ir) * aRowStride)
+        microKernel8x32(kc: kc, a: aPanel, aRowStride: aRowStride, aStepStride: aStepStride, b: bPanel,
+                        c: cColumn + (ic + ir) * op.ldc, ldc: op.ldc, alpha: op.alpha, beta: beta,
+                        mr: min(mr, mc - ir), nr: nr, scratch: scratch)
+        ir += mr
+      }
+    }
+    ic += mc
   }
 }
 
