@@ -44,7 +44,8 @@ enum CephesConstants {
 
 /// Scalar reference versions of avx_mathfun's `log` and `sincos` (one lane at a time).
 public enum CephesMath {
-  /// avx_mathfun's natural log for positive normal floats (as in the x86 build, with FMA).
+  /// avx_mathfun's natural log for positive normal floats (as in the x86 build, with FMA); the
+  /// normal kernel evaluates it on 1 − u, u a float32 uniform, so on (0, 1].
   public static func log(_ value: Float) -> Float {
     typealias C = CephesConstants
     let bits = value.bitPattern
@@ -72,7 +73,9 @@ public enum CephesMath {
     return x.addingProduct(e, C.ln2High)
   }
 
-  /// avx_mathfun's simultaneous sine and cosine (as in the x86 build, with FMA).
+  /// avx_mathfun's simultaneous sine and cosine (as in the x86 build, with FMA), for
+  /// |value| < 2²³ (the argument reduction, like the original, is only accurate for moderate
+  /// arguments; the normal kernel only evaluates it on [0, 2π)).
   public static func sincos(_ value: Float) -> (sin: Float, cos: Float) {
     typealias C = CephesConstants
     var sinNegative = value.sign == .minus
