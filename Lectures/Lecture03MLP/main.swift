@@ -373,7 +373,7 @@ nb.cell("A bigger hidden layer: 300 neurons", """
   """) { c in
   var g = TorchGenerator(seed: nb.seed)
   wide = MLP(embedding: 2, hidden: 300, generator: &g)
-  let steps = nb.steps(standard: 10_000, fast: 500, full: 30_000)
+  let steps = nb.steps(standard: 20_000, fast: 500, full: 50_000)
   let start = DispatchTime.now().uptimeNanoseconds
   let progress = c.progress("hidden 300", total: steps)
   for i in 0..<steps {
@@ -436,7 +436,7 @@ nb.cell("Bigger embeddings: 10 dimensions, 200 hidden", """
   model = MLP(embedding: 10, hidden: 200, generator: &g)
   c.print("parameters:", model.parameterCount, "  (27·10 + 30·200 + 200 + 200·27 + 27)")
   for p in zip(["C", "W1", "b1", "W2", "b2"], model.parameters) { c.shape(p.0, p.1.shape) }
-  let steps = nb.steps(standard: 50_000, fast: 1000, full: 200_000)
+  let steps = nb.steps(standard: 100_000, fast: 1000, full: 200_000)
   let decay = nb.mode == .fast ? steps : steps / 2
   c.print("schedule: \(steps) steps of batch 32, lr 0.1" + (decay < steps ? " then 0.01 from step \(decay)" : ""))
   lossLog10 = []
