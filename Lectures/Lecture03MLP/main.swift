@@ -110,6 +110,45 @@ enum Reference {
 }
 let isDefaultSeed = nb.seed == Reference.seed
 
+/// Wall and CPU time of a training loop (on a shared machine they differ: wall time also counts
+/// waiting for a core).
+struct Stopwatch {
+  let wallStart = DispatchTime.now().uptimeNanoseconds
+  let cpuStart = processCPUSeconds()
+  var wall: Double { secondsSince(wallStart) }
+  var cpu: Double { processCPUSeconds() - cpuStart }
+}
+
+/// Prints our losses at the steps the PyTorch fixture recorded, with the difference, and why
+/// they drift apart.
+@MainActor func compareWithPyTorch(_ c: Cell, _ recorded: [Int: Float]) {
+  var rows: [[String]] = []
+  for k in Reference.trajectory.keys.sorted() {
+    guard let ours = recorded[k], let ref = Reference.trajectory[k] else { continue }
+    rows.append(["\(k)", String(format: "%.4f", ours)] + (isDefaultSeed ? [String(format: "%.4f", ref), String(format: "%+.1e", ours - ref)] : []))
+  }
+  c.table(["step", "loss (ours)"] + (isDefaultSeed ? ["PyTorch", "Δ"] : []), rows)
+  guard isDefaultSeed else { return }
+  c.note("""
+    Same generator, same batches, same initial parameters: the first steps agree with PyTorch to
+    float32 rounding. Then the runs drift apart. Our matrix products and sums add the same numbers in
+    a different order than PyTorch's MKL, so results differ in the last bit; with the oversized randn
+    init the early updates are huge and those one-bit differences are amplified step after step
+    (two builds of our own engine with different GEMM blockings differ just as much by step 500).
+    What stays the same is the statistics: the loss curve, its level, and the final losses.
+    """)
+}
+
+/// Prints the training time beside PyTorch's (48 s for 200,000 steps on one thread).
+@MainActor func reportTiming(_ c: Cell, _ clock: Stopwatch, steps: Int) {
+  let wall = clock.wall, cpu = clock.cpu
+  c.print(String(format: "%d steps: wall %.1f s (%.0f µs per step), CPU %.1f s on %d thread%@", steps, wall,
+                 wall * 1e6 / Double(steps), cpu, nb.options.threads, nb.options.threads == 1 ? "" : "s"))
+  c.print(String(format: "PyTorch: 48 s for 200,000 steps on one thread (240 µs per step); ours at this rate: %.0f s of CPU",
+                 cpu / Double(steps) * 200_000))
+  c.result("training time", String(format: "%.1f s wall, %.1f s CPU for %d steps", wall, cpu, steps))
+}
+
 // MARK: - State shared between cells
 
 var names: Names! = nil
@@ -437,52 +476,26 @@ nb.cell("Bigger embeddings: 10 dimensions, 200 hidden", """
   c.print("parameters:", model.parameterCount, "  (27·10 + 30·200 + 200 + 200·27 + 27)")
   for p in zip(["C", "W1", "b1", "W2", "b2"], model.parameters) { c.shape(p.0, p.1.shape) }
   let steps = nb.steps(standard: 100_000, fast: 1000, full: 200_000)
-  let decay = nb.mode == .fast ? steps : steps / 2
+  let decay = nb.mode == .fast ? steps : steps / 2     // lr 0.1, then 0.01 for the second half
   c.print("schedule: \(steps) steps of batch 32, lr 0.1" + (decay < steps ? " then 0.01 from step \(decay)" : ""))
   lossLog10 = []
-  lossLog10.reserveCapacity(steps)
   var recorded: [Int: Float] = [:]
-  var firstBatch: [Int] = []
-  let start = DispatchTime.now().uptimeNanoseconds
-  let cpuStart = processCPUSeconds()
+  let clock = Stopwatch()
   let progress = c.progress("training", total: steps)
   for i in 0..<steps {
-    let ix = IntTensor.randint(low: 0, high: Xtr.shape[0], shape: [32], generator: &g)
-    if i == 0 { firstBatch = ix.scalars }
-    let loss = model.step(Xtr[ix], Ytr[ix], lr: i < decay ? 0.1 : 0.01)
+    let ix = IntTensor.randint(low: 0, high: Xtr.shape[0], shape: [32], generator: &g)   // minibatch
+    if i == 0 { c.print("first minibatch rows:", ix.scalars.prefix(8).map(String.init).joined(separator: ", "), "…") }
+    let loss = model.step(Xtr[ix], Ytr[ix], lr: i < decay ? 0.1 : 0.01)                // forward, backward, update
     lossLog10.append(Foundation.log10(loss))
     if Reference.trajectory[i] != nil { recorded[i] = loss }
-    if i % 10_000 == 0 && i > 0 { c.trace(String(format: "step %6d  loss %.4f  %.1f s", i, loss, secondsSince(start))) }
+    if i % 10_000 == 0 && i > 0 { c.trace(String(format: "step %6d  loss %.4f  %.1f s", i, loss, clock.wall)) }
     if i % 200 == 0 { progress.update(i + 1, "loss \(f4(loss))") }
   }
   progress.finish()
-  let seconds = secondsSince(start)
-  let cpu = processCPUSeconds() - cpuStart
-  c.print("first minibatch rows:", firstBatch.prefix(8).map(String.init).joined(separator: ", "), "…")
-  var rows: [[String]] = []
-  for k in Reference.trajectory.keys.sorted() where recorded[k] != nil {
-    let ours = recorded[k]!
-    let ref = Reference.trajectory[k]!
-    rows.append(["\(k)", String(format: "%.4f", ours)] + (isDefaultSeed ? [String(format: "%.4f", ref), String(format: "%+.1e", ours - ref)] : []))
-  }
-  c.table(["step", "loss (ours)"] + (isDefaultSeed ? ["PyTorch", "Δ"] : []), rows)
-  if isDefaultSeed {
-    c.note("""
-      Same generator, same batches, same initial parameters: the first steps agree with PyTorch to
-      float32 rounding. Then the runs drift apart. Our matrix products and sums add the same numbers in
-      a different order than PyTorch's MKL, so results differ in the last bit; with the oversized randn
-      init the early updates are huge and those one-bit differences are amplified step after step
-      (two builds of our own engine with different GEMM blockings differ just as much by step 500).
-      What stays the same is the statistics: the loss curve, its level, and the final losses.
-      """)
-  }
-  c.print(String(format: "%d steps: wall %.1f s (%.0f µs per step), CPU %.1f s on %d thread%@", steps, seconds,
-                  seconds * 1e6 / Double(steps), cpu, nb.options.threads, nb.options.threads == 1 ? "" : "s"))
-  c.print(String(format: "PyTorch: 48 s for 200,000 steps on one thread (240 µs per step); ours at this rate: %.0f s of CPU",
-                  cpu / Double(steps) * 200_000))
+  compareWithPyTorch(c, recorded)
+  reportTiming(c, clock, steps: steps)
   c.result("step-0 loss", String(format: "%.4f", recorded[0] ?? .nan))
   c.result("parameters", "\(model.parameterCount)")
-  c.result("training time", String(format: "%.1f s wall, %.1f s CPU for %d steps", seconds, cpu, steps))
 }
 
 nb.cell("The loss curve (log10)", """
