@@ -250,7 +250,7 @@ nb.cell("Sampling names: then and now", """
   }
   let firstToday = sampleNames(1, seed: nb.seed) { Praw[$0].scalars }[0].first!
   let firstThen = sampleNames(1, seed: nb.seed, cumulative: true) { Praw[$0].scalars }[0].first!
-  c.print("first letter drawn from N[0]/N[0].sum(): today '\(firstToday)', in the video '\(firstThen)'")
+  c.print("first letter drawn from N[0]/N[0].sum(): '\(firstToday)' with today's algorithm, '\(firstThen)' with torch ≤ 2.0's (the video)")
   c.why("Bit-exact reproduction needs the same algorithm, not just the same seed: seeds fix the stream of raw 32-bit numbers, the algorithm decides how many are consumed and how they are turned into a choice.")
   c.result("samples (today's algorithm)", today.joined(separator: " "))
 }
