@@ -156,8 +156,11 @@ func scaleMatrix(_ c: UnsafeMutablePointer<Float>, rows: Int, columns: Int, ld: 
 /// skinny products the lectures are full of).
 @inline(never)
 func sgemmBlocked(_ op: GEMMOperands, rows: Range<Int>, columns: Range<Int>, blocking: GEMMBlocking) {
+  // With one or two row panels a packed B panel would be used once or twice: cheaper to read a
+  // row-major B in place (only a ragged last panel, which would read past the rows, is packed).
+  let bInPlace = !op.transB && rows.count <= 2 * blocking.mr
   let kcMax = min(op.k, blocking.kc)
-  let ncMax = (min(columns.count, blocking.nc) + 31) / 32 * 32
+  let ncMax = bInPlace ? 32 : (min(columns.count, blocking.nc) + 31) / 32 * 32
   withScratchFloats(kcMax * ncMax + blocking.mr * 32) { buffer in
     let packedB = buffer, scratch = buffer + kcMax * ncMax
     var jc = columns.lowerBound
@@ -166,10 +169,16 @@ func sgemmBlocked(_ op: GEMMOperands, rows: Range<Int>, columns: Range<Int>, blo
       var pc = 0
       while pc < op.k {
         let kc = min(blocking.kc, op.k - pc)
-        packB(op.b, ldb: op.ldb, transposed: op.transB, depthStart: pc, depth: kc,
-              columnStart: jc, columns: nc, into: packedB)
-        multiplyPackedBlock(op, packedB: packedB, depthStart: pc, depth: kc, columnStart: jc, columns: nc,
-                            rows: rows, panels: 0..<((nc + 31) / 32), blocking: blocking, scratch: scratch)
+        if !bInPlace {
+          packB(op.b, ldb: op.ldb, transposed: op.transB, depthStart: pc, depth: kc,
+                columnStart: jc, columns: nc, into: packedB)
+        } else if nc % 32 != 0 {
+          packB(op.b, ldb: op.ldb, transposed: false, depthStart: pc, depth: kc,
+                columnStart: jc + nc / 32 * 32, columns: nc % 32, into: packedB)
+        }
+        multiplyPackedBlock(op, packedB: packedB, bInPlace: bInPlace, depthStart: pc, depth: kc,
+                            columnStart: jc, columns: nc, rows: rows, panels: 0..<((nc + 31) / 32),
+                            blocking: blocking, scratch: scratch)
         pc += kc
       }
       jc += nc
@@ -213,7 +222,8 @@ func sgemmParallel(_ op: GEMMOperands, m: Int, n: Int, threads: Int, blocking: G
           let first = chunk * perChunk, last = min(units, first + perChunk)
           let rows = byRows ? (first * blocking.mr)..<min(m, last * blocking.mr) : 0..<m
           withUnsafeTemporaryAllocation(of: Float.self, capacity: blocking.mr * 32) { scratch in
-            multiplyPackedBlock(op, packedB: packedB, depthStart: pc, depth: kc, columnStart: jc, columns: nc,
+            multiplyPackedBlock(op, packedB: packedB, bInPlace: false, depthStart: pc, depth: kc,
+                                columnStart: jc, columns: nc,
                                 rows: rows, panels: byRows ? 0..<panels : first..<last, blocking: blocking,
                                 scratch: scratch.baseAddress!)
           }
@@ -225,13 +235,14 @@ func sgemmParallel(_ op: GEMMOperands, m: Int, n: Int, threads: Int, blocking: G
 
 /// Multiplies the rows `rows` of A (depth `depthStart ..< depthStart + depth`) by the B panels
 /// `panels` of a packed block and stores into C: the first k-block applies the caller's `beta`,
-/// later ones add to what earlier ones stored.
+/// later ones add to what earlier ones stored. With `bInPlace`, whole panels are read from a
+/// row-major B directly and only a ragged last panel comes from `packedB` (at its start).
 ///
 /// Loop order: row blocks of `mc` (A block kept in L2), 32-column B micro-panels (kept in L1),
 /// 8-row A panels read in place.
 @inline(__always)
 func multiplyPackedBlock(
-  _ op: GEMMOperands, packedB: UnsafeMutablePointer<Float>, depthStart pc: Int, depth kc: Int,
+  _ op: GEMMOperands, packedB: UnsafeMutablePointer<Float>, bInPlace: Bool, depthStart pc: Int, depth kc: Int,
   columnStart jc: Int, columns nc: Int, rows: Range<Int>, panels: Range<Int>,
   blocking: GEMMBlocking, scratch: UnsafeMutablePointer<Float>
 ) {
@@ -246,12 +257,15 @@ func multiplyPackedBlock(
     for panel in panels {
       let jr = panel * 32
       let nr = min(32, nc - jr)
-      let bPanel = UnsafePointer(packedB + jr * kc)
+      let direct = bInPlace && nr == 32
+      let bPanel = direct ? op.b + (pc * op.ldb + jc + jr) : UnsafePointer(packedB + (bInPlace ? 0 : jr * kc))
+      let bStepStride = direct ? op.ldb : 32
       let cColumn = op.c + (jc + jr)
       var ir = 0
       while ir < mc {
         let aPanel = op.a + (pc * aStepStride + (ic + ir) * aRowStride)
-        microKernel8x32(kc: kc, a: aPanel, aRowStride: aRowStride, aStepStride: aStepStride, b: bPanel,
+        microKernel8x32(kc: kc, a: aPanel, aRowStride: aRowStride, aStepStride: aStepStride,
+                        b: bPanel, bStepStride: bStepStride,
                         c: cColumn + (ic + ir) * op.ldc, ldc: op.ldc, alpha: op.alpha, beta: beta,
                         mr: min(mr, mc - ir), nr: nr, scratch: scratch)
         ir += mr

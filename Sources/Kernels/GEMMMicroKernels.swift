@@ -9,13 +9,15 @@
 ///
 /// Row `r` of A at step `p` is read at `a[r·aRowStride + p·aStepStride]`, so the kernel reads a
 /// row-major A in place (strides lda, 1) or a transposed one (1, lda) without packing it.
-/// `b` is a packed B micro-panel (32 floats per step). 16 `SIMD16<Float>` accumulators stay
+/// `b` holds 32 floats per step, `bStepStride` apart: a packed micro-panel (32) or, for a
+/// product with few rows, a row-major B read in place (ldb). 16 `SIMD16<Float>` accumulators stay
 /// in zmm registers; each step broadcasts 8 A values and issues one FMA per accumulator.
 /// Tiles cut by the matrix edge (`mr < MR` or `nr < 32`) go through `scratch`, with the same
 /// per-element arithmetic as a full tile.
 @inline(__always)
 func microKernel8x32(
-  kc: Int, a: UnsafePointer<Float>, aRowStride: Int, aStepStride: Int, b: UnsafePointer<Float>,
+  kc: Int, a: UnsafePointer<Float>, aRowStride: Int, aStepStride: Int,
+  b: UnsafePointer<Float>, bStepStride: Int,
   c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float,
   mr: Int, nr: Int, scratch: UnsafeMutablePointer<Float>
 ) {
@@ -39,6 +41,7 @@ func microKernel8x32(
   let o7 = min(7, lastRow) &* aRowStride
   var pa = a
   var pb = UnsafeRawPointer(b)
+  let bStepBytes = bStepStride &* 4
   for _ in 0..<kc {
     let b0 = pb.loadUnaligned(as: SIMD16<Float>.self)
     let b1 = pb.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
@@ -59,7 +62,7 @@ func microKernel8x32(
     let a7 = SIMD16<Float>(repeating: pa[o7])
     c70.addProduct(a7, b0); c71.addProduct(a7, b1)
     pa += aStepStride
-    pb += 128
+    pb += bStepBytes
   }
   if mr == 8 && nr == 32 {
     let va = SIMD16<Float>(repeating: alpha)

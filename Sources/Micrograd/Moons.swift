@@ -13,6 +13,13 @@ public struct TwoMoons: Sendable {
   /// The classes: −1 for the outer (upper) moon, +1 for the inner (lower) moon.
   public let labels: [Double]
 
+  /// A dataset from given points and ±1 labels.
+  public init(points: [[Double]], labels: [Double]) {
+    precondition(points.count == labels.count, "TwoMoons: \(points.count) points but \(labels.count) labels")
+    self.points = points
+    self.labels = labels
+  }
+
   /// `count` points (half on each moon, the extra one on the inner moon as scikit-learn does),
   /// shuffled with `rng.shuffle`, then each coordinate nudged by `rng.gauss(0, noise)`.
   public init(count: Int = 100, noise: Double = 0.1, rng: inout PythonRandom) {

@@ -1,3 +1,5 @@
+import Foundation
+
 // The backward pass: the chain rule applied node by node, outputs before inputs.
 
 extension Value {
@@ -48,14 +50,14 @@ extension Value {
   /// deterministic; iterative (an explicit stack), so a graph a million nodes deep is fine.
   public func topologicalOrder() -> [Value] {
     var order: [Value] = []
-    var visited: Set<ObjectIdentifier> = [ObjectIdentifier(self)]
+    visited = true
     // Each stack entry: a node and which operand to visit next (0 = lhs, 1 = rhs, 2 = done).
     var stack: [(node: Value, next: Int)] = [(self, 0)]
     while let (node, next) = stack.last {
-      let child = next == 0 ? node.lhs : next == 1 ? node.rhs : nil
       if next < 2 {
         stack[stack.count - 1].next = next + 1
-        if let child, visited.insert(ObjectIdentifier(child)).inserted {
+        if let child = next == 0 ? node.lhs : node.rhs, !child.visited {
+          child.visited = true
           stack.append((child, 0))
         }
       } else {
@@ -63,6 +65,7 @@ extension Value {
         stack.removeLast()
       }
     }
+    for node in order { node.visited = false }
     return order
   }
 
@@ -84,5 +87,3 @@ extension Value {
     for node in topologicalOrder() { node.grad = 0 }
   }
 }
-
-import Foundation

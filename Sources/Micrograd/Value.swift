@@ -23,6 +23,9 @@ public final class Value: CustomStringConvertible {
   public let op: Op
   /// A name for printing graphs (`"a"`, `"x1*w1"`); empty by default.
   public var label: String
+  /// Scratch flag for `topologicalOrder()` (set during the search, cleared before it returns):
+  /// cheaper than a hash set of visited nodes.
+  var visited = false
 
   /// A leaf: an input, a weight, or a constant.
   public init(_ data: Double, label: String = "") {

@@ -16,6 +16,8 @@ public final class Cell {
   private(set) var blocks: [CellBlock] = []
   /// Key results recorded with `result(_:_:)`.
   private(set) var results: [(String, String)] = []
+  /// Nesting depth of `terminalOnly` blocks: while positive, nothing reaches the page.
+  private var terminalOnlyDepth = 0
 
   init(number: Int, title: String, options: RunOptions, console: Console,
        figureSink: @escaping (any Figure, String) -> String?) {
@@ -112,10 +114,23 @@ public final class Cell {
   /// A key result (`dev loss`, `2.1701`): printed, listed at the top of the study page and in
   /// the reports index.
   public func result(_ name: String, _ value: String) {
-    results.append((name, value))
+    if terminalOnlyDepth == 0 { results.append((name, value)) }
     let text = "\(name): \(value)\n"
     append(.output(text))
     console.out(console.styled(text, .result))
+  }
+
+  /// Runs `body` with its output shown in the terminal but left off the study page, which gets
+  /// `pageNote` instead. For what differs from run to run: wall-clock times, speeds, memory.
+  /// Keeping them off the page makes a regenerated page byte-identical for the same seed.
+  public func terminalOnly(pageNote: String = "*(Timings from the run are shown in the terminal only, so that this page is the same every time it is generated.)*",
+                           _ body: () throws -> Void) rethrows {
+    terminalOnlyDepth += 1
+    defer {
+      terminalOnlyDepth -= 1
+      if terminalOnlyDepth == 0 && !pageNote.isEmpty { append(.markdown(pageNote)) }
+    }
+    try body()
   }
 
   /// A progress display for a loop of `total` steps (standard error; never on the page).
@@ -124,6 +139,7 @@ public final class Cell {
   }
 
   private func append(_ block: CellBlock) {
+    if terminalOnlyDepth > 0 { return }
     if case let .output(new) = block, case let .output(old)? = blocks.last {
       blocks[blocks.count - 1] = .output(old + new)
     } else if case let .trace(new) = block, case let .trace(old)? = blocks.last {

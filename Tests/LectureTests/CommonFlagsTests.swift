@@ -77,3 +77,26 @@ import ZeroToHero
     #expect(FileManager.default.fileExists(atPath: state.path + ".corrupt"))
   }
 }
+
+/// The study page depends only on the seed and the run mode: regenerating it (here once with
+/// `--verbose`, once with `--quiet`) gives byte-identical files, figures included.
+@Suite(.serialized) struct StudyPageDeterminismTests {
+  @Test func sameSeedSamePageWhateverTheVerbosity() throws {
+    let base = FileManager.default.temporaryDirectory.appendingPathComponent("zth-det-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: base) }
+    let first = base.appendingPathComponent("a"), second = base.appendingPathComponent("b")
+    let a = try LectureRunner.run("Lecture01Micrograd", ["--fast", "--verbose", "--report", first.path])
+    let b = try LectureRunner.run("Lecture01Micrograd", ["--fast", "--quiet", "--threads", "1", "--report", second.path])
+    #expect(a.status == 0 && b.status == 0)
+    #expect(a.stdout.count > b.stdout.count, "--verbose prints more than --quiet")
+    let files = try FileManager.default.subpathsOfDirectory(atPath: first.path).sorted()
+    #expect(files.contains("Lecture01-Micrograd.md") && files.contains("README.md"))
+    #expect(files.contains { $0.hasPrefix("figures/") && $0.hasSuffix(".svg") })
+    #expect(try FileManager.default.subpathsOfDirectory(atPath: second.path).sorted() == files)
+    for file in files where file.contains(".") {
+      let x = try Data(contentsOf: first.appendingPathComponent(file))
+      let y = try Data(contentsOf: second.appendingPathComponent(file))
+      #expect(x == y, "\(file) differs between runs")
+    }
+  }
+}

@@ -32,10 +32,14 @@ import TestSupport
     #expect(out.contains("dg/db: 645.5773"))
     #expect(out.contains("test_sanity_check: y = -20.0  dy/dx = 46.0"))
     #expect(out.contains("w = [0.23550571390294128, 0.06653114721000164]"))
+    // The video's exercise: softmax + negative log-likelihood on Values.
+    #expect(out.contains("softmax NLL loss (logits [0, 3, −2, 1], label 3): 2.1755153626167147"))
     // The moons demo reaches full training accuracy and both engines agree.
     #expect(out.contains("MLP(2, [16, 16, 1]): 337 parameters"))
     #expect(out.contains("moons accuracy: 100%"))
     #expect(out.contains("step 99 loss"))
+    // The replay on the notebook's own points reproduces its final loss 0.010978370135492717.
+    #expect(out.contains("notebook replay, step 99 loss: 0.0109783701354927"))
     let classLoss = out.split(separator: "\n").first { $0.hasPrefix("loss, class engine:") }
     let tapeLoss = out.split(separator: "\n").first { $0.hasPrefix("loss, tape engine:") }
     #expect(classLoss != nil && tapeLoss != nil)

@@ -1,12 +1,49 @@
-/// A small JSON reader that converts numbers with Swift's correctly rounded `Double(_:)`.
-extension JSONValue {
-  struct ParseError: Error, CustomStringConvertible {
-    let offset: Int
-    let message: String
-    var description: String { "JSON error at byte \(offset): \(message)" }
+import Foundation
+
+/// A JSON value from the fixture files, made `Sendable` so parsed cases can be shared by tests.
+public enum JSONValue: Sendable {
+  case number(Double)
+  case string(String)
+  case array([JSONValue])
+  case object([String: JSONValue])
+  case null
+
+  public subscript(key: String) -> JSONValue {
+    if case .object(let o) = self, let v = o[key] { return v }
+    return .null
   }
 
-  static func parse(_ bytes: [UInt8]) throws -> JSONValue {
+  public var double: Double {
+    if case .number(let n) = self { return n }
+    preconditionFailure("fixture: expected a number, found \(self)")
+  }
+  public var int: Int { Int(double) }
+  public var string: String {
+    if case .string(let s) = self { return s }
+    preconditionFailure("fixture: expected a string, found \(self)")
+  }
+  public var array: [JSONValue] {
+    if case .array(let a) = self { return a }
+    preconditionFailure("fixture: expected an array, found \(self)")
+  }
+  public var doubles: [Double] { array.map(\.double) }
+  /// Float32 values stored as the doubles they convert to exactly.
+  public var floats: [Float] { array.map { Float($0.double) } }
+  public var ints: [Int] { array.map(\.int) }
+  public var strings: [String] { array.map(\.string) }
+  /// The element count of a `shape` array.
+  public var elementCount: Int { ints.reduce(1, *) }
+}
+
+/// A small JSON reader that converts numbers with Swift's correctly rounded `Double(_:)`.
+extension JSONValue {
+  public struct ParseError: Error, CustomStringConvertible {
+    let offset: Int
+    let message: String
+    public var description: String { "JSON error at byte \(offset): \(message)" }
+  }
+
+  public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
     var parser = Parser(bytes: bytes)
     let value = try parser.value()
     parser.skipSpace()
@@ -102,5 +139,14 @@ extension JSONValue {
       try expect("\"")
       return String(decoding: scalars, as: UTF8.self)
     }
+  }
+}
+
+extension Fixtures {
+  /// A bundled fixture parsed with `JSONValue.parse`, which converts numbers with Swift's
+  /// correctly rounded `Double(_:)`: on Linux, `JSONSerialization` reads some doubles one ulp off
+  /// (0.6394267984578837 comes back as …839), which matters when values are compared exactly.
+  public static func value(_ name: String) throws -> JSONValue {
+    try JSONValue.parse([UInt8](Data(contentsOf: url(name))))
   }
 }
