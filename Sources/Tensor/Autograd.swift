@@ -76,7 +76,10 @@ extension Tensor {
 
   /// The raw values as a detached alias (PyTorch's `.data`): `p.data -= 0.1 * p.grad!` updates the
   /// parameter in place without recording anything.
-  public var data: Tensor { detach() }
+  public var data: Tensor {
+    get { detach() }
+    set { assign(newValue) }
+  }
 
   /// Keeps `.grad` of this non-leaf tensor after `backward()` (PyTorch's `retain_grad()`);
   /// lecture 5 compares every intermediate's gradient with a hand-derived one.
@@ -95,7 +98,9 @@ extension Tensor {
   /// accumulate across calls; reset them with `p.grad = nil` or `zeroGrad()`.
   public func backward(_ gradient: Tensor? = nil, retainGraph: Bool = false) {
     require(requiresGrad,
-                 "backward: this tensor does not require grad (no input had requiresGrad, or it was computed inside withNoGrad)")
+            "backward: this tensor does not require grad (no input had requiresGrad, or it was computed inside withNoGrad)")
+    require(isLeaf || gradFn != nil,
+            "backward: the graph of this \(opName ?? "") result was already freed by an earlier backward(); recompute the forward pass, or pass retainGraph: true to the first call")
     let seed: Tensor
     if let g = gradient {
       require(g.shape == shape, "backward: gradient shape \(describe(g.shape)) differs from tensor shape \(describe(shape))")
@@ -110,6 +115,9 @@ extension Tensor {
       for t in order.reversed() {
         guard let node = t.gradFn, let g = t.grad else { continue }
         node.backward(t, g, node.inputs)
+        if Tensor.anomalyHandler != nil {
+          for x in node.inputs where x.requiresGrad { x.grad?.checkAnomaly("\(node.op) (backward)", t) }
+        }
         if !retainGraph {
           t.gradFn = nil
         }

@@ -85,28 +85,23 @@ extension Tensor {
 
   /// The bias case of broadcasting (`h·W + b`): when this tensor's shape is the trailing part of
   /// `g`'s (and strictly smaller), adds `g` summed over its leading dims straight into `grad`,
-  /// row after row (the order `g.sum(dim: 0)` uses), without intermediate tensors.
+  /// in the order `g.sum(dim: 0)` uses (so hand-derived gradients compare exactly), without
+  /// intermediate tensors.
   /// Returns false when the shapes do not have that form.
   func accumulateLeadingSum(_ g: Tensor) -> Bool {
     guard rank < g.rank, g.isContiguous, Array(g.shape.suffix(rank)) == shape else { return false }
     let inner = count, outer = inner == 0 ? 0 : g.count / inner
     let src = g.pointer
     withGradBuffer { gy, accumulate in
-      if outer == 0 {
-        if !accumulate { gy.initialize(repeating: 0, count: inner) }
-        return
-      }
-      if accumulate && outer > 1 {
+      if accumulate {
         // grad += (Σ rows): sum first, then add, like `grad += g.sum(0)`.
-        let total = Tensor(uninitialized: shape)
-        let t = total.pointer
-        t.update(from: src, count: inner)
-        for r in 1..<outer { let row = src + r * inner; for j in 0..<inner { t[j] += row[j] } }
-        for j in 0..<inner { gy[j] += t[j] }
-        return
+        let total = UnsafeMutablePointer<Float>.allocate(capacity: inner)
+        defer { total.deallocate() }
+        columnSums(src, rows: outer, columns: inner, into: total)
+        for j in 0..<inner { gy[j] += total[j] }
+      } else {
+        columnSums(src, rows: outer, columns: inner, into: gy)
       }
-      if accumulate { for j in 0..<inner { gy[j] += src[j] } } else { gy.update(from: src, count: inner) }
-      for r in 1..<Swift.max(outer, 1) { let row = src + r * inner; for j in 0..<inner { gy[j] += row[j] } }
     }
     return true
   }
@@ -171,6 +166,11 @@ extension Tensor {
   }
 
   // MARK: In-place updates (never recorded)
+  //
+  // The left side is `inout` so that `dlogits[rows, cols] -= 1` and `p.data -= lr * p.grad!` go
+  // through the subscript's or property's setter: values read by advanced indexing are a copy
+  // (as in PyTorch), and the setter writes them back. On a plain view the setter sees the same
+  // storage and does nothing.
 
   /// Stops when an in-place update would silently corrupt a recorded graph.
   func checkInPlace(_ op: String) {
@@ -179,33 +179,33 @@ extension Tensor {
   }
 
   /// In-place `a += b` (b broadcast to a's shape); not recorded.
-  public static func += (a: Tensor, b: Tensor) {
+  public static func += (a: inout Tensor, b: Tensor) {
     a.checkInPlace("+=")
     inPlace(a, b, "+=", +)
   }
   /// In-place `a -= b` (b broadcast to a's shape); not recorded: `p.data -= lr * p.grad!`.
-  public static func -= (a: Tensor, b: Tensor) {
+  public static func -= (a: inout Tensor, b: Tensor) {
     a.checkInPlace("-=")
     inPlace(a, b, "-=", -)
   }
   /// In-place `a *= b` (b broadcast to a's shape); not recorded.
-  public static func *= (a: Tensor, b: Tensor) {
+  public static func *= (a: inout Tensor, b: Tensor) {
     a.checkInPlace("*=")
     inPlace(a, b, "*=", *)
   }
   /// In-place `a /= b` (b broadcast to a's shape); not recorded: `P /= P.sum(dim: 1, keepdim: true)`.
-  public static func /= (a: Tensor, b: Tensor) {
+  public static func /= (a: inout Tensor, b: Tensor) {
     a.checkInPlace("/=")
     inPlace(a, b, "/=", /)
   }
   /// In-place `a += c`; not recorded.
-  public static func += (a: Tensor, c: Float) { a += Tensor(c) }
+  public static func += (a: inout Tensor, c: Float) { a += Tensor(c) }
   /// In-place `a -= c`; not recorded.
-  public static func -= (a: Tensor, c: Float) { a -= Tensor(c) }
+  public static func -= (a: inout Tensor, c: Float) { a -= Tensor(c) }
   /// In-place `a *= c`; not recorded.
-  public static func *= (a: Tensor, c: Float) { a *= Tensor(c) }
+  public static func *= (a: inout Tensor, c: Float) { a *= Tensor(c) }
   /// In-place `a /= c`; not recorded.
-  public static func /= (a: Tensor, c: Float) { a /= Tensor(c) }
+  public static func /= (a: inout Tensor, c: Float) { a /= Tensor(c) }
 
   /// Applies `a[i] = f(a[i], b[i])` in place with b broadcast to a's shape.
   @inline(__always)
@@ -224,6 +224,13 @@ extension Tensor {
   /// fused SGD step `p.addInPlace(p.grad!, scale: -lr)`.
   public func addInPlace(_ other: Tensor, scale: Float = 1) {
     addInPlaceUnrecorded(self, other, scale: scale)
+  }
+
+  /// Writes `source`'s values (broadcast to this shape) into this tensor's elements in place;
+  /// not recorded. Does nothing when `source` is this very view (a write-back after `+=`).
+  public func assign(_ source: Tensor) {
+    if source.storage === storage && source.offset == offset && source.shape == shape && source.strides == strides { return }
+    Tensor.inPlace(self, source, "assign") { _, v in v }
   }
 
   /// Sets every element to `value` in place; not recorded.

@@ -5,7 +5,23 @@
 extension Tensor {
   /// Rows of this tensor picked by an integer tensor of any shape (`C[X]`, the embedding lookup):
   /// the result has shape `indices.shape + shape[1...]`. Backward scatter-adds into the rows.
-  public subscript(_ indices: IntTensor) -> Tensor { gatherRows(indices) }
+  public subscript(_ indices: IntTensor) -> Tensor {
+    get { gatherRows(indices) }
+    set {
+      // PyTorch's `t[idx] = v`: each picked row gets its value (repeated indices: the last wins).
+      checkInPlace("subscript assignment")
+      require(rank >= 1, "index assignment: cannot index a 0-d tensor")
+      let rowShape = Array(shape.dropFirst())
+      let values = Tensor.withNoGrad { newValue.expand(indices.shape + rowShape).contiguousCopy() }
+      let r = elementCount(rowShape)
+      Tensor.withNoGrad {
+        for (k, i) in indices.scalars.enumerated() {
+          let row = select(dim: 0, index: i)
+          row.assign(Tensor(storage: values.storage, shape: rowShape, strides: contiguousStrides(rowShape), offset: k * r))
+        }
+      }
+    }
+  }
 
   /// Rows picked by `indices` (see `subscript(_: IntTensor)`).
   public func gatherRows(_ indices: IntTensor) -> Tensor {
@@ -43,7 +59,21 @@ extension Tensor {
 
   /// `t[rows[k], cols[k]]` for every k of a 2-D tensor (`probs[torch.arange(n), ys]`): the result
   /// has the indices' shape. Backward scatter-adds.
-  public subscript(_ rows: IntTensor, _ cols: IntTensor) -> Tensor { gather(rows: rows, cols: cols) }
+  public subscript(_ rows: IntTensor, _ cols: IntTensor) -> Tensor {
+    get { gather(rows: rows, cols: cols) }
+    set {
+      // `dlogprobs[range(n), Yb] = -1.0/n`: write each picked element (the last wins on repeats).
+      checkInPlace("subscript assignment")
+      require(rank == 2 && rows.shape == cols.shape, "index assignment: pair indexing needs a 2-D tensor and equal index shapes, got \(describe(shape)), \(describe(rows.shape)), \(describe(cols.shape))")
+      let values = Tensor.withNoGrad { newValue.expand(rows.shape).contiguousCopy() }
+      let st = strides
+      for k in 0..<rows.count {
+        let i = rows.scalars[k], j = cols.scalars[k]
+        require(i >= -shape[0] && i < shape[0] && j >= -shape[1] && j < shape[1], "index assignment: (\(i), \(j)) is out of range for shape \(describe(shape))")
+        storage.base[offset + (i < 0 ? i + shape[0] : i) * st[0] + (j < 0 ? j + shape[1] : j) * st[1]] = values.pointer[k]
+      }
+    }
+  }
 
   /// `t[rows[k], cols[k]]` for every k (see `subscript(_:_:)`).
   public func gather(rows: IntTensor, cols: IntTensor) -> Tensor {

@@ -155,3 +155,65 @@ extension Tensor {
   /// An integer tensor of the values, truncated toward zero (`.long()`).
   public func long() -> IntTensor { IntTensor(scalars.map { Int($0) }, shape: shape) }
 }
+
+extension IntTensor {
+  /// Sizes of the dims before `d`, along `d`, and after it (for block copies along a dim).
+  func split(at d: Int) -> (outer: Int, size: Int, inner: Int) {
+    (elementCount(Array(shape[..<d])), shape[d], elementCount(Array(shape[(d + 1)...])))
+  }
+
+  /// Elements `start..<start+length` along `dim` (`idx[:, -blockSize:]` is
+  /// `idx.narrow(dim: 1, start: -blockSize, length: blockSize)`; a negative start counts from the end).
+  public func narrow(dim: Int, start: Int, length: Int) -> IntTensor {
+    let d = normalizeDim(dim, rank: rank, op: "IntTensor.narrow")
+    let s = start < 0 ? start + shape[d] : start
+    require(s >= 0 && length >= 0 && s + length <= shape[d],
+            "IntTensor.narrow: range \(start)..<\(start + length) is out of bounds for dim \(d) of size \(shape[d])")
+    let (outer, size, inner) = split(at: d)
+    var out: [Int] = []
+    out.reserveCapacity(outer * length * inner)
+    for o in 0..<outer {
+      let base = (o * size + s) * inner
+      out.append(contentsOf: scalars[base..<(base + length * inner)])
+    }
+    var sh = shape
+    sh[d] = length
+    return IntTensor(out, shape: sh)
+  }
+
+  /// Joins integer tensors along `dim` (`torch.cat((idx, idx_next), dim=1)`).
+  public static func cat(_ tensors: [IntTensor], dim: Int = 0) -> IntTensor {
+    require(!tensors.isEmpty, "IntTensor.cat: no tensors given")
+    let d = normalizeDim(dim, rank: tensors[0].rank, op: "IntTensor.cat")
+    var sh = tensors[0].shape
+    sh[d] = 0
+    for t in tensors {
+      var a = t.shape, b = tensors[0].shape
+      require(a.count == b.count, "IntTensor.cat: shapes \(tensors.map { describe($0.shape) }) have different ranks")
+      a[d] = 0; b[d] = 0
+      require(a == b, "IntTensor.cat: shapes \(tensors.map { describe($0.shape) }) differ outside dim \(d)")
+      sh[d] += t.shape[d]
+    }
+    let outer = elementCount(Array(sh[..<d]))
+    var out: [Int] = []
+    out.reserveCapacity(elementCount(sh))
+    for o in 0..<outer {
+      for t in tensors {
+        let block = t.shape[d] * elementCount(Array(t.shape[(d + 1)...]))
+        out.append(contentsOf: t.scalars[(o * block)..<((o + 1) * block)])
+      }
+    }
+    return IntTensor(out, shape: sh)
+  }
+
+  /// Stacks equal-shaped integer tensors along a new dim (`torch.stack([data[i:i+8] for i in ix])`).
+  public static func stack(_ tensors: [IntTensor], dim: Int = 0) -> IntTensor {
+    require(!tensors.isEmpty, "IntTensor.stack: no tensors given")
+    let shape0 = tensors[0].shape
+    require(tensors.allSatisfy { $0.shape == shape0 }, "IntTensor.stack: shapes differ: \(tensors.map { describe($0.shape) })")
+    let d = normalizeDim(dim, rank: shape0.count + 1, op: "IntTensor.stack")
+    var sh = shape0
+    sh.insert(1, at: d)
+    return cat(tensors.map { IntTensor($0.scalars, shape: sh) }, dim: d)
+  }
+}

@@ -27,13 +27,7 @@ extension Tensor {
       // Leading dims reduce: sum the rows of an (outer × inner) matrix, row after row.
       let inner = elementCount(Array(shape[dims.count...])), outer = count / Swift.max(inner, 1)
       let out = Tensor(uninitialized: keepShape)
-      let o = out.pointer
-      if outer == 0 { o.initialize(repeating: 0, count: inner); return out }
-      o.update(from: xs, count: inner)
-      for r in 1..<Swift.max(outer, 1) {
-        let row = xs + r * inner
-        for j in 0..<inner { o[j] += row[j] }
-      }
+      columnSums(xs, rows: outer, columns: inner, into: out.pointer)
       return out
     }
     let out = Tensor.zeros(keepShape)

@@ -94,9 +94,40 @@ func stridedUnary(_ shape: [Int],
   }
 }
 
-/// Sum of `n` contiguous floats with 16 independent lanes (vectorised; fixed order).
-@inline(__always)
+/// Sum of `n` contiguous floats: pairwise over halves down to blocks of at most 256, each block
+/// summed in 16 vector lanes. The order is fixed (so results never depend on threads), and the
+/// rounding error grows with log n instead of n: over lecture 2's 228,146 log-probabilities a
+/// plain 16-lane running sum is off by 7e-6 relative, the pairwise sum by about 1e-7.
 func contiguousSum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+  if n <= 256 { return blockSum(x, n) }
+  let half = (n / 2 + 15) & ~15
+  return contiguousSum(x, half) + contiguousSum(x + half, n - half)
+}
+
+/// Column sums of a row-major `rows × columns` block into `out` (overwritten): rows added one
+/// after another up to 32 rows, pairwise over halves beyond, so long reductions along dim 0
+/// (`counts.sum(0)` over 228,146 rows) stay as accurate as `contiguousSum`.
+func columnSums(_ x: UnsafePointer<Float>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Float>) {
+  if rows == 0 { out.initialize(repeating: 0, count: columns); return }
+  if rows <= 32 {
+    out.update(from: x, count: columns)
+    for r in 1..<rows {
+      let row = x + r * columns
+      for j in 0..<columns { out[j] += row[j] }
+    }
+    return
+  }
+  let half = rows / 2
+  columnSums(x, rows: half, columns: columns, into: out)
+  let rest = UnsafeMutablePointer<Float>.allocate(capacity: columns)
+  defer { rest.deallocate() }
+  columnSums(x + half * columns, rows: rows - half, columns: columns, into: rest)
+  for j in 0..<columns { out[j] += rest[j] }
+}
+
+/// Sum of at most a few hundred floats in 16 lanes, then across lanes.
+@inline(__always)
+func blockSum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
   var j = 0
   var acc = SIMD16<Float>(repeating: 0)
   if n >= 16 {

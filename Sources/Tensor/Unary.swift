@@ -80,6 +80,16 @@ extension Tensor {
   /// Natural logarithm element-wise.
   public func log() -> Tensor { mapScalar("log", { Foundation.log($0) }, derivative: { x, _ in 1 / x }) }
 
+  /// Base-10 logarithm element-wise (`loss.log10()` for the lectures' loss plots).
+  public func log10() -> Tensor {
+    mapScalar("log10", { Foundation.log10($0) }, derivative: { x, _ in 1 / (x * 2.302585092994046) })
+  }
+
+  /// Base-2 logarithm element-wise.
+  public func log2() -> Tensor {
+    mapScalar("log2", { Foundation.log2($0) }, derivative: { x, _ in 1 / (x * 0.6931471805599453) })
+  }
+
   /// Square root element-wise.
   public func sqrt() -> Tensor { mapScalar("sqrt", { $0.squareRoot() }, derivative: { _, y in 0.5 / y }) }
 
@@ -191,3 +201,10 @@ public func relu(_ x: Tensor) -> Tensor { x.relu() }
 public func gelu(_ x: Tensor) -> Tensor { x.gelu() }
 /// `xᵖ` element-wise (`x ** p`).
 public func pow(_ x: Tensor, _ p: Float) -> Tensor { x.pow(p) }
+/// `baseˣ` element-wise (`10 ** lre`, the lecture-3 learning rates).
+public func pow(_ base: Float, _ x: Tensor) -> Tensor {
+  let lnBase = Foundation.log(base)
+  return x.mapScalar("pow", { Foundation.pow(base, $0) }, derivative: { _, y in y * lnBase })
+}
+/// Base-10 logarithm element-wise.
+public func log10(_ x: Tensor) -> Tensor { x.log10() }

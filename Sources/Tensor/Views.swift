@@ -197,26 +197,55 @@ extension Tensor {
   }
 
   /// Row `i` (`x[i]`): select along dim 0. Negative `i` counts from the end.
-  public subscript(_ i: Int) -> Tensor { select(dim: 0, index: i) }
+  public subscript(_ i: Int) -> Tensor {
+    get { select(dim: 0, index: i) }
+    set { writeBack(newValue) { $0.select(dim: 0, index: i) } }
+  }
+
+  /// Element `[i, j]` as a 0-d view (`demb[k, j]` is row j of sample k for a 3-D tensor).
+  public subscript(_ i: Int, _ j: Int) -> Tensor {
+    get { select(dim: 0, index: i).select(dim: 0, index: j) }
+    set { writeBack(newValue) { $0.select(dim: 0, index: i).select(dim: 0, index: j) } }
+  }
+
+  /// Rows `rows` and columns `cols` of the first two dims (`tril[:T, :T]`), a view.
+  public subscript(_ rows: Range<Int>, _ cols: Range<Int>) -> Tensor {
+    get { narrow(dim: 0, start: rows.lowerBound, length: rows.count).narrow(dim: 1, start: cols.lowerBound, length: cols.count) }
+    set {
+      writeBack(newValue) {
+        $0.narrow(dim: 0, start: rows.lowerBound, length: rows.count).narrow(dim: 1, start: cols.lowerBound, length: cols.count)
+      }
+    }
+  }
+
+  /// Writes `value` into the region `select` picks (a subscript setter), unrecorded.
+  func writeBack(_ value: Tensor, _ select: (Tensor) -> Tensor) {
+    checkInPlace("subscript assignment")
+    Tensor.withNoGrad { select(self).assign(value) }
+  }
 
   /// Rows `range` (`x[a..<b]`): narrow along dim 0.
   public subscript(_ range: Range<Int>) -> Tensor {
-    narrow(dim: 0, start: range.lowerBound, length: range.count)
+    get { narrow(dim: 0, start: range.lowerBound, length: range.count) }
+    set { writeBack(newValue) { $0.narrow(dim: 0, start: range.lowerBound, length: range.count) } }
   }
 
   /// Rows `range` (`x[a...b]`): narrow along dim 0.
   public subscript(_ range: ClosedRange<Int>) -> Tensor {
-    narrow(dim: 0, start: range.lowerBound, length: range.count)
+    get { narrow(dim: 0, start: range.lowerBound, length: range.count) }
+    set { writeBack(newValue) { $0.narrow(dim: 0, start: range.lowerBound, length: range.count) } }
   }
 
   /// Rows from `range.lowerBound` on (`x[a...]`).
   public subscript(_ range: PartialRangeFrom<Int>) -> Tensor {
-    narrow(dim: 0, start: range.lowerBound, length: shape[0] - range.lowerBound)
+    get { narrow(dim: 0, start: range.lowerBound, length: shape[0] - range.lowerBound) }
+    set { writeBack(newValue) { $0.narrow(dim: 0, start: range.lowerBound, length: shape[0] - range.lowerBound) } }
   }
 
   /// Rows before `range.upperBound` (`x[..<b]`).
   public subscript(_ range: PartialRangeUpTo<Int>) -> Tensor {
-    narrow(dim: 0, start: 0, length: range.upperBound)
+    get { narrow(dim: 0, start: 0, length: range.upperBound) }
+    set { writeBack(newValue) { $0.narrow(dim: 0, start: 0, length: range.upperBound) } }
   }
 
   /// A broadcast view of this tensor as `shape` (size-1 dims repeated with stride 0; new leading

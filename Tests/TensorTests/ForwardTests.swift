@@ -30,7 +30,7 @@ private func close(_ a: [Float], _ b: [Float], tolerance: Float = 1e-4) -> Bool 
     #expect(close(rows.sum(dim: 1).scalars, [1, 1, 1]))
     let wrong = P / P.sum(dim: 1)
     #expect(!close(wrong.sum(dim: 1).scalars, [1, 1, 1]))
-    let inPlace = P.detach().contiguous().reshape(3, 3) * 1
+    var inPlace = P.detach().contiguous().reshape(3, 3) * 1
     inPlace /= inPlace.sum(dim: 1, keepdim: true)
     #expect(close(inPlace.scalars, rows.scalars))
   }
@@ -224,10 +224,12 @@ private func close(_ a: [Float], _ b: [Float], tolerance: Float = 1e-4) -> Bool 
     }
   }
 
-  @Test func matmulInnerDimensionExits() async {
-    await #expect(processExitsWith: .failure) {
+  @Test func matmulInnerDimensionExitsWithAMessage() async throws {
+    let result = try await #require(processExitsWith: .failure, observing: [\.standardErrorContent]) {
       _ = Tensor.zeros([32, 30]).matmul(Tensor.zeros([20, 200]))
     }
+    let stderr = String(decoding: result.standardErrorContent, as: UTF8.self)
+    #expect(stderr.contains("matmul: inner dimensions differ: [32, 30] · [20, 200]"))
   }
 
   @Test func nonViewableExits() async {

@@ -106,3 +106,42 @@ private func lecture3TrainingSet() throws -> (IntTensor, IntTensor) {
     }
   }
 }
+
+@Suite struct Lecture2Reproduction {
+  /// All bigrams of names.txt with '.' as start and end token: 228,146 (input, target) pairs.
+  private func bigrams() throws -> (IntTensor, IntTensor) {
+    let text = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent("names.txt"), encoding: .utf8)
+    let words = text.split(separator: "\n").map(String.init)
+    var stoi: [Character: Int] = [".": 0]
+    for (i, c) in Set(words.joined()).sorted().enumerated() { stoi[c] = i + 1 }
+    var xs: [Int] = [], ys: [Int] = []
+    for w in words {
+      let chars = ["."] + Array(w) + ["."]
+      for (a, b) in zip(chars, chars.dropFirst()) { xs.append(stoi[a]!); ys.append(stoi[b]!) }
+    }
+    return (IntTensor(xs), IntTensor(ys))
+  }
+
+  @Test func firstGradientStepsMatchTheFixture() throws {
+    let cases = try #require((try Fixtures.json("lectures.json") as? [String: Any])?["cases"] as? [[String: Any]])
+    let l2 = try #require(cases.first { $0["name"] as? String == "lecture2_neural_bigram" })
+    let losses = try #require(l2["losses"] as? [Double])
+    let (xs, ys) = try bigrams()
+    #expect(xs.count == 228146)
+    var g = TorchGenerator(seed: 2147483647)
+    let W = Tensor.randn([27, 27], generator: &g).requiringGrad()
+    let xenc = oneHot(xs, numClasses: 27)
+    for k in 0..<2 {
+      let logits = xenc.matmul(W)
+      let counts = logits.exp()
+      let probs = counts / counts.sum(dim: 1, keepdim: true)
+      let loss = -probs[IntTensor.arange(xs.count), ys].log().mean() + 0.01 * pow(W, 2).mean()
+      // Float32 single-pass tolerance (LECTURES.md §0); the pairwise sums keep the mean over
+      // 228,146 log-probabilities this close (a plain running sum is off by 7e-6 relative).
+      #expect(Swift.abs(Double(loss.item()) - losses[k]) < 1e-6 * losses[k], "iteration \(k)")
+      W.grad = nil
+      loss.backward()
+      W.data += -50 * W.grad!
+    }
+  }
+}
