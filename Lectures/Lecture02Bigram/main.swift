@@ -505,8 +505,10 @@ nb.cell("Gradient descent on all 228,146 bigrams", """
     table.append(["\(k)", String(format: "%.6f", losses[k]), ref])
   }
   c.table(["iteration k", "loss (ours)", "PyTorch"], table)
-  c.print(String(format: "%d steps: wall %.2f s (%.1f ms per step), CPU %.2f s", steps, seconds, seconds * 1000 / Double(steps),
-                  processCPUSeconds() - cpuStart))
+  let cpu = processCPUSeconds() - cpuStart
+  c.terminalOnly {
+    c.print(String(format: "%d steps: wall %.2f s (%.1f ms per step), CPU %.2f s", steps, seconds, seconds * 1000 / Double(steps), cpu))
+  }
   c.print("The last digits differ from PyTorch because the 228,146-term mean is summed in a different order in float32.")
   c.result("NN bigram loss at k=0", String(format: "%.4f", losses[0]))
   c.result("NN bigram loss at k=\(steps - 1)", String(format: "%.4f", losses[steps - 1]))

@@ -142,11 +142,13 @@ struct Stopwatch {
 /// Prints the training time beside PyTorch's (48 s for 200,000 steps on one thread).
 @MainActor func reportTiming(_ c: Cell, _ clock: Stopwatch, steps: Int) {
   let wall = clock.wall, cpu = clock.cpu
-  c.print(String(format: "%d steps: wall %.1f s (%.0f µs per step), CPU %.1f s on %d thread%@", steps, wall,
-                 wall * 1e6 / Double(steps), cpu, nb.options.threads, nb.options.threads == 1 ? "" : "s"))
-  c.print(String(format: "PyTorch: 48 s for 200,000 steps on one thread (240 µs per step); ours at this rate: %.0f s of CPU",
-                 cpu / Double(steps) * 200_000))
-  c.result("training time", String(format: "%.1f s wall, %.1f s CPU for %d steps", wall, cpu, steps))
+  c.terminalOnly {
+    c.print(String(format: "%d steps: wall %.1f s (%.0f µs per step), CPU %.1f s on %d thread%@", steps, wall,
+                   wall * 1e6 / Double(steps), cpu, nb.options.threads, nb.options.threads == 1 ? "" : "s"))
+    c.print(String(format: "PyTorch: 48 s for 200,000 steps on one thread (240 µs per step); ours at this rate: %.0f s of CPU",
+                   cpu / Double(steps) * 200_000))
+    c.result("training time", String(format: "%.1f s wall, %.1f s CPU for %d steps", wall, cpu, steps))
+  }
 }
 
 // MARK: - State shared between cells
@@ -423,7 +425,8 @@ nb.cell("A bigger hidden layer: 300 neurons", """
   progress.finish()
   let tr = wide.loss(Xtr, Ytr), dv = wide.loss(Xdev, Ydev)
   c.print("parameters:", wide.parameterCount)
-  c.print(String(format: "%d steps (lr 0.1, then 0.05) in %.1f s: train %.4f, dev %.4f", steps, secondsSince(start), tr, dv))
+  c.terminalOnly(pageNote: "") { c.print(String(format: "(%d steps in %.1f s)", steps, secondsSince(start))) }
+  c.print(String(format: "%d steps (lr 0.1, then 0.05): train %.4f, dev %.4f", steps, tr, dv))
   c.print(abs(tr - dv) < 0.05 ? "train ≈ dev: underfitting, not overfitting" : "train and dev differ by \(f4(abs(tr - dv)))")
   c.result("hidden 300 parameters", "\(wide.parameterCount)")
 }
@@ -488,7 +491,7 @@ nb.cell("Bigger embeddings: 10 dimensions, 200 hidden", """
     let loss = model.step(Xtr[ix], Ytr[ix], lr: i < decay ? 0.1 : 0.01)                // forward, backward, update
     lossLog10.append(Foundation.log10(loss))
     if Reference.trajectory[i] != nil { recorded[i] = loss }
-    if i % 10_000 == 0 && i > 0 { c.trace(String(format: "step %6d  loss %.4f  %.1f s", i, loss, clock.wall)) }
+    if i % 10_000 == 0 && i > 0 { c.trace(String(format: "step %6d  loss %.4f", i, loss)) }
     if i % 200 == 0 { progress.update(i + 1, "loss \(f4(loss))") }
   }
   progress.finish()
