@@ -192,6 +192,7 @@ nb.cell("From bigrams to a context of characters", """
   c.print("first 5 words: X.shape = \(shapeText(X.shape)) int64, Y.shape = \(shapeText(Y.shape)) int64")
   c.print("all words:     X.shape = \(shapeText(Xall.shape)), Y.shape = \(shapeText(Yall.shape))")
   c.trace("X[:4] = \(X[0..<4].scalars)  Y[:4] = \(Y[0..<4].scalars)")
+  c.think("How many examples does a name of n letters give? Check it against the 32 examples of the first five names.")
   c.result("examples (block size 3)", "\(Xall.shape[0])")
 }
 
@@ -284,6 +285,7 @@ nb.cell("The output layer and the loss, by hand", """
   c.shape("W2", small.W2.shape)
   c.shape("logits", logits.shape)
   c.result("small net parameters", "\(small.parameterCount)")
+  c.why("Uniform guessing would score ln 27 ≈ 3.30. The weights are drawn from a standard normal, so the logits are sums of ~100 terms of size ~1: spreads of ±10 or more. The softmax then puts almost all probability on one arbitrary character, and when it is wrong, −log p is huge.")
 }
 
 nb.cell("Why F.cross_entropy", """
@@ -329,7 +331,26 @@ nb.cell("Overfitting one batch of 32", """
   let wrong = (0..<32).filter { predicted.scalars[$0] != Y.scalars[$0] }
   c.print("argmax prediction wrong on \(wrong.count) of 32 examples; contexts: "
           + wrong.prefix(6).map { "'" + names.decode(X[$0].scalars) + "'→" + String(names.itos[Y.scalars[$0]]) }.joined(separator: " "))
+  // The floor: for each distinct context the best possible prediction is the empirical
+  // distribution of its next characters; the loss can go no lower than that.
+  var byContext: [[Int]: [Int]] = [:]
+  for i in 0..<32 { byContext[X[i].scalars, default: []].append(Y.scalars[i]) }
+  var floor = 0.0
+  let contexts = byContext.keys.sorted { $0.lexicographicallyPrecedes($1) }   // a fixed order: same digits every run
+  for context in contexts {
+    let targets = byContext[context]!
+    for t in Set(targets).sorted() {
+      let k = Double(targets.filter { $0 == t }.count)
+      floor -= k * Foundation.log(k / Double(targets.count))
+    }
+  }
+  floor /= 32
+  let shared = contexts.filter { Set(byContext[$0]!).count > 1 }
+  c.worked("lowest possible loss", formula: "Σ over contexts of −count · log(empirical p) / 32",
+           substituted: shared.map { "'\(names.decode($0))' → \(byContext[$0]!.count) different next characters" }.joined(separator: "; "),
+           result: String(format: "%.4f", floor))
   c.result("loss after overfitting 32 examples", f4(final))
+  c.think("Our loss after training is just above this floor. Which examples still carry almost all of it?")
 }
 
 nb.cell("Minibatches on the whole data set", """
@@ -348,6 +369,7 @@ nb.cell("Minibatches on the whole data set", """
     last = net.step(Xall[ix], Yall[ix], lr: 0.1)
     if i < 3 { c.trace("step \(i): batch rows \(ix.scalars.prefix(4))…  loss \(f4(last))") }
   }
+  c.why("Each minibatch loss is an estimate from 32 examples, so it jumps around the true loss by tens of percent; compare the two numbers below.")
   c.print("after \(steps) minibatch steps: last batch loss \(f4(last)), loss on all \(Xall.shape[0]) examples \(f4(net.loss(Xall, Yall)))")
 }
 
@@ -429,6 +451,7 @@ nb.cell("A bigger hidden layer: 300 neurons", """
   c.print(String(format: "%d steps (lr 0.1, then 0.05): train %.4f, dev %.4f", steps, tr, dv))
   c.print(abs(tr - dv) < 0.05 ? "train ≈ dev: underfitting, not overfitting" : "train and dev differ by \(f4(abs(tr - dv)))")
   c.result("hidden 300 parameters", "\(wide.parameterCount)")
+  c.think("Train and dev are equal. Would you now spend your compute on more steps, a bigger hidden layer, or bigger embeddings, and what would each change in the two numbers?")
 }
 
 nb.cell("Looking at the learned 2-D embeddings", """
@@ -557,6 +580,7 @@ nb.cell("Sampling 20 names", """
   let novel = samples.filter { !known.contains(String($0.dropLast())) }.count
   c.print("\(novel) of 20 are not in names.txt")
   c.result("samples", samples.prefix(5).joined(separator: " "))
+  c.think("The model can only see three characters back. What kind of mistake in a long name does that make likely?")
 }
 
 nb.cell("Temperature and top-k", """
