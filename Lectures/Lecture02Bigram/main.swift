@@ -466,7 +466,9 @@ nb.cell("Gradient descent on all 228,146 bigrams", """
   `0.01 · mean(W²)`: **regularisation**, which pulls the weights toward 0. With W = 0 all logits
   are equal and the prediction is uniform, so this term plays the role of smoothing: a
   stronger pull is like adding more fake counts. The backward pass gives dloss/dW; we step
-  `W -= 50 · grad` (a large rate works because the problem is simple and convex-ish).
+  `W -= 50 · grad`. Such a large rate works here because the loss is a smooth convex function
+  of W (a softmax regression), and each row's gradient is weighted by how often that character
+  occurs (a few percent of the examples), so the actual steps are modest.
   """) { c in
   var g = TorchGenerator(seed: nb.seed)
   W = Tensor.randn([27, 27], generator: &g).requiringGrad()
