@@ -18,8 +18,7 @@ enum BinaryOp {
 }
 
 /// Writes `f(a, b)` into the contiguous `out` of the broadcast shape.
-@inline(__always)
-func broadcastKernel(_ a: Tensor, _ b: Tensor, _ out: Tensor, _ f: (Float, Float) -> Float) {
+func broadcastKernel<F: ElementFunction>(_ a: Tensor, _ b: Tensor, _ out: Tensor, _ f: F) {
   let o = out.pointer
   if a.isContiguous && b.isContiguous && a.shape == b.shape {
     let x = a.pointer, y = b.pointer
@@ -48,10 +47,10 @@ extension Tensor {
     let outShape = broadcastShapes(a.shape, b.shape, op: op.name)
     let out = Tensor(uninitialized: outShape)
     switch op {
-    case .add: broadcastKernel(a, b, out, +)
-    case .sub: broadcastKernel(a, b, out, -)
-    case .mul: broadcastKernel(a, b, out, *)
-    case .div: broadcastKernel(a, b, out, /)
+    case .add: broadcastKernel(a, b, out, AddFunction())
+    case .sub: broadcastKernel(a, b, out, SubFunction())
+    case .mul: broadcastKernel(a, b, out, MulFunction())
+    case .div: broadcastKernel(a, b, out, DivFunction())
     }
     if shouldRecord(a, b) {
       out.setGradFn(op.name, [a, b]) { out, g, inputs in
@@ -181,22 +180,22 @@ extension Tensor {
   /// In-place `a += b` (b broadcast to a's shape); not recorded.
   public static func += (a: inout Tensor, b: Tensor) {
     a.checkInPlace("+=")
-    inPlace(a, b, "+=", +)
+    inPlace(a, b, "+=", AddFunction())
   }
   /// In-place `a -= b` (b broadcast to a's shape); not recorded: `p.data -= lr * p.grad!`.
   public static func -= (a: inout Tensor, b: Tensor) {
     a.checkInPlace("-=")
-    inPlace(a, b, "-=", -)
+    inPlace(a, b, "-=", SubFunction())
   }
   /// In-place `a *= b` (b broadcast to a's shape); not recorded.
   public static func *= (a: inout Tensor, b: Tensor) {
     a.checkInPlace("*=")
-    inPlace(a, b, "*=", *)
+    inPlace(a, b, "*=", MulFunction())
   }
   /// In-place `a /= b` (b broadcast to a's shape); not recorded: `P /= P.sum(dim: 1, keepdim: true)`.
   public static func /= (a: inout Tensor, b: Tensor) {
     a.checkInPlace("/=")
-    inPlace(a, b, "/=", /)
+    inPlace(a, b, "/=", DivFunction())
   }
   /// In-place `a += c`; not recorded.
   public static func += (a: inout Tensor, c: Float) { a += Tensor(c) }
@@ -208,8 +207,7 @@ extension Tensor {
   public static func /= (a: inout Tensor, c: Float) { a /= Tensor(c) }
 
   /// Applies `a[i] = f(a[i], b[i])` in place with b broadcast to a's shape.
-  @inline(__always)
-  static func inPlace(_ a: Tensor, _ b: Tensor, _ op: String, _ f: (Float, Float) -> Float) {
+  static func inPlace<F: ElementFunction>(_ a: Tensor, _ b: Tensor, _ op: String, _ f: F) {
     let target = broadcastShapes(a.shape, b.shape, op: op)
     require(target == a.shape, "\(op): cannot broadcast \(describe(b.shape)) into the left side's shape \(describe(a.shape))")
     let sb = broadcastStrides(shape: b.shape, strides: b.strides, to: a.shape)
@@ -230,14 +228,14 @@ extension Tensor {
   /// not recorded. Does nothing when `source` is this very view (a write-back after `+=`).
   public func assign(_ source: Tensor) {
     if source.storage === storage && source.offset == offset && source.shape == shape && source.strides == strides { return }
-    Tensor.inPlace(self, source, "assign") { _, v in v }
+    Tensor.inPlace(self, source, "assign", SecondFunction())
   }
 
   /// Sets every element to `value` in place; not recorded.
   public func fill(_ value: Float) {
     let c = Tensor(value)
     defer { withExtendedLifetime(c) {} }
-    stridedBinary(shape, dst: pointer, strides, pointer, strides, c.pointer, [Int](repeating: 0, count: rank)) { _, v in v }
+    stridedBinary(shape, dst: pointer, strides, pointer, strides, c.pointer, [Int](repeating: 0, count: rank), SecondFunction())
   }
 
   /// `self += other` (same shape or broadcastable into it) without any checks on grad mode.
@@ -256,5 +254,5 @@ func addInPlaceUnrecorded(_ dst: Tensor, _ src: Tensor, scale: Float) {
     }
     return
   }
-  Tensor.inPlace(dst, src, "addInPlace") { $0 + scale * $1 }
+  Tensor.inPlace(dst, src, "addInPlace", AddScaledFunction(scale: scale))
 }

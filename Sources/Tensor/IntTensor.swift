@@ -118,7 +118,7 @@ public struct IntTensor: Sendable, Equatable {
 
   /// Reorders dims (a copy): output dim `i` is input dim `dims[i]`.
   public func permute(_ dims: [Int]) -> IntTensor {
-    require(dims.count == rank && Set(dims).count == rank, "IntTensor.permute: \(dims) is not a permutation of 0..<\(rank)")
+    require(dims.sorted() == Array(0..<rank), "IntTensor.permute: \(dims) is not a permutation of 0..<\(rank)")
     let newShape = dims.map { shape[$0] }
     let inStrides = contiguousStrides(shape)
     var out = [Int](repeating: 0, count: count)

@@ -6,7 +6,9 @@
 extension Tensor {
   /// Normalised, sorted, de-duplicated dims for a reduction named `op`.
   func reductionDims(_ dims: [Int], op: String) -> [Int] {
-    Array(Set(dims.map { normalizeDim($0, rank: rank, op: op) })).sorted()
+    var out: [Int] = []
+    for d in dims.map({ normalizeDim($0, rank: rank, op: op) }).sorted() where out.last != d { out.append(d) }
+    return out
   }
 
   /// Sums over `dims` (unrecorded): the result has size 1 along reduced dims (`keepdim` shape).
@@ -63,9 +65,9 @@ extension Tensor {
         let cs = contiguousStrides(x.shape)
         x.withGradBuffer { gx, accumulate in
           if accumulate {
-            stridedBinary(x.shape, dst: gx, cs, gx, cs, gk.pointer, gs) { $0 + $1 }
+            stridedBinary(x.shape, dst: gx, cs, gx, cs, gk.pointer, gs, AddFunction())
           } else {
-            stridedBinary(x.shape, dst: gx, cs, gx, cs, gk.pointer, gs) { _, b in b }
+            stridedBinary(x.shape, dst: gx, cs, gx, cs, gk.pointer, gs, SecondFunction())
           }
         }
       }

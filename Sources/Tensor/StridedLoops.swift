@@ -55,13 +55,37 @@ func forEachRow(_ shape: [Int], _ s0: [Int], _ s1: [Int], _ s2: [Int],
   }
 }
 
+/// A binary element function as a value type: loops generic over it are specialised per op,
+/// so the function is inlined and the loop vectorised (a closure argument would cost an indirect
+/// call per element).
+protocol ElementFunction {
+  func callAsFunction(_ a: Float, _ b: Float) -> Float
+}
+
+/// `a + b`.
+struct AddFunction: ElementFunction { @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a + b } }
+/// `a − b`.
+struct SubFunction: ElementFunction { @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a - b } }
+/// `a · b`.
+struct MulFunction: ElementFunction { @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a * b } }
+/// `a / b`.
+struct DivFunction: ElementFunction { @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a / b } }
+/// `b` (copies or assigns the second operand).
+struct SecondFunction: ElementFunction { @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { b } }
+/// `a + scale · b` (gradient accumulation, SGD steps).
+struct AddScaledFunction: ElementFunction {
+  let scale: Float
+  @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a + scale * b }
+}
+/// `1` where `a == b`, else `0`.
+struct EqualFunction: ElementFunction { @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a == b ? 1 : 0 } }
+
 /// `dst[i] = f(a[i], b[i])` over a common shape, each operand with its own strides (0 = broadcast).
-@inline(__always)
-func stridedBinary(_ shape: [Int],
-                   dst: UnsafeMutablePointer<Float>, _ ds: [Int],
-                   _ a: UnsafePointer<Float>, _ sa: [Int],
-                   _ b: UnsafePointer<Float>, _ sb: [Int],
-                   _ f: (Float, Float) -> Float) {
+func stridedBinary<F: ElementFunction>(_ shape: [Int],
+                                        dst: UnsafeMutablePointer<Float>, _ ds: [Int],
+                                        _ a: UnsafePointer<Float>, _ sa: [Int],
+                                        _ b: UnsafePointer<Float>, _ sb: [Int],
+                                        _ f: F) {
   forEachRow(shape, ds, sa, sb) { n, o0, d0, o1, d1, o2, d2 in
     let out = dst + o0, x = a + o1, y = b + o2
     if d0 == 1 && d1 == 1 && d2 == 1 {
@@ -78,18 +102,16 @@ func stridedBinary(_ shape: [Int],
   }
 }
 
-/// `dst[i] = f(a[i])` over a shape, both operands with their own strides.
-@inline(__always)
-func stridedUnary(_ shape: [Int],
-                  dst: UnsafeMutablePointer<Float>, _ ds: [Int],
-                  _ a: UnsafePointer<Float>, _ sa: [Int],
-                  _ f: (Float) -> Float) {
+/// `dst[i] = a[i]` over a shape, both operands with their own strides (layout changes).
+func stridedCopy(_ shape: [Int],
+                 dst: UnsafeMutablePointer<Float>, _ ds: [Int],
+                 _ a: UnsafePointer<Float>, _ sa: [Int]) {
   forEachRow(shape, ds, sa, sa) { n, o0, d0, o1, d1, _, _ in
     let out = dst + o0, x = a + o1
     if d0 == 1 && d1 == 1 {
-      for j in 0..<n { out[j] = f(x[j]) }
+      out.update(from: x, count: n)
     } else {
-      for j in 0..<n { out[j &* d0] = f(x[j &* d1]) }
+      for j in 0..<n { out[j &* d0] = x[j &* d1] }
     }
   }
 }

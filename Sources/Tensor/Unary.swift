@@ -123,23 +123,12 @@ extension Tensor {
     })
   }
 
-  /// `xᵖ` element-wise (`x ** p`). Exponents 2, 3, 0.5, −0.5, −1 and −2 use exact shortcuts
-  /// (multiplications, `sqrt`, reciprocal) as PyTorch does; others `powf`.
+  /// `xᵖ` element-wise (`x ** p`). Exponents 1, 2, 3, 0.5, −0.5, −1 and −2 use exact shortcuts
+  /// (multiplications, `sqrt`, reciprocal) as PyTorch does; others `powf`. The derivative
+  /// `p · xᵖ⁻¹` goes through the same function, so a hand-written `p * x ** (p - 1) * g` (lecture
+  /// 5) equals autograd's gradient exactly.
   public func pow(_ p: Float) -> Tensor {
-    let f: (Float) -> Float
-    switch p {
-    case 1: f = { $0 }
-    case 2: f = { $0 * $0 }
-    case 3: f = { $0 * $0 * $0 }
-    case 0.5: f = { $0.squareRoot() }
-    case -0.5: f = { 1 / $0.squareRoot() }
-    case -1: f = { 1 / $0 }
-    case -2: f = { 1 / ($0 * $0) }
-    default: f = { Foundation.pow($0, p) }
-    }
-    return mapScalar("pow", f, derivative: { x, _ in
-      p == 2 ? 2 * x : p * Foundation.pow(x, p - 1)
-    })
+    mapScalar("pow", { powScalar($0, p) }, derivative: { x, _ in p * powScalar(x, p - 1) })
   }
 
   /// Limits every element to `[min, max]`; the gradient passes where the value was not clipped.
@@ -177,9 +166,25 @@ extension Tensor {
   public func eq(_ other: Tensor) -> Tensor {
     Tensor.withNoGrad {
       let out = Tensor(uninitialized: broadcastShapes(shape, other.shape, op: "eq"))
-      broadcastKernel(self, other, out) { $0 == $1 ? 1 : 0 }
+      broadcastKernel(self, other, out, EqualFunction())
       return out
     }
+  }
+}
+
+/// `xᵖ` for one value, with the shortcuts PyTorch's `pow` kernel takes for common exponents.
+@inline(__always)
+func powScalar(_ x: Float, _ p: Float) -> Float {
+  switch p {
+  case 0: return 1
+  case 1: return x
+  case 2: return x * x
+  case 3: return x * x * x
+  case 0.5: return x.squareRoot()
+  case -0.5: return 1 / x.squareRoot()
+  case -1: return 1 / x
+  case -2: return 1 / (x * x)
+  default: return Foundation.pow(x, p)
   }
 }
 

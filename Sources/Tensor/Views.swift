@@ -21,7 +21,7 @@ extension Tensor {
     if isContiguous {
       out.pointer.update(from: pointer, count: count)
     } else {
-      stridedUnary(shape, dst: out.pointer, out.strides, pointer, strides) { $0 }
+      stridedCopy(shape, dst: out.pointer, out.strides, pointer, strides)
     }
     return out
   }
@@ -30,6 +30,14 @@ extension Tensor {
   /// own layout (gradients are always contiguous).
   func accumulateGradStrided(_ g: Tensor) {
     accumulateGrad(g, owned: false)
+  }
+
+  /// Adds the gradient `g` of a slice into the matching region of this tensor's (contiguous)
+  /// gradient buffer: the region starts at `start` and walks `strides` over `g`'s shape.
+  func addIntoGradRegion(_ g: Tensor, start: Int, strides region: [Int]) {
+    withGradBuffer(zeroed: true) { gx, _ in
+      stridedBinary(g.shape, dst: gx + start, region, gx + start, region, g.pointer, g.strides, AddFunction())
+    }
   }
 
   /// A view with a different layout of the same storage, recorded with `backward`.
@@ -120,7 +128,7 @@ extension Tensor {
   public func permute(_ dims: [Int]) -> Tensor {
     require(dims.count == rank, "permute: \(dims.count) dims given for a tensor of shape \(describe(shape))")
     let order = dims.map { normalizeDim($0, rank: rank, op: "permute") }
-    require(Set(order).count == rank, "permute: dims \(dims) are not a permutation of 0..<\(rank)")
+    require(order.sorted() == Array(0..<rank), "permute: dims \(dims) are not a permutation of 0..<\(rank)")
     var inverse = [Int](repeating: 0, count: rank)
     for (i, d) in order.enumerated() { inverse[d] = i }
     return makeView("permute", shape: order.map { shape[$0] }, strides: order.map { strides[$0] }, offset: offset) { _, g, inputs in
@@ -174,9 +182,10 @@ extension Tensor {
     st.remove(at: d)
     let inShape = shape
     return makeView("select", shape: sh, strides: st, offset: offset + i * strides[d]) { _, g, inputs in
-      let gx = Tensor.zeros(inShape)
-      gx.select(dim: d, index: i).addUnrecorded(g)
-      inputs[0].accumulateGrad(gx, owned: true)
+      var region = contiguousStrides(inShape)
+      let start = i * region[d]
+      region.remove(at: d)
+      inputs[0].addIntoGradRegion(g, start: start, strides: region)
     }
   }
 
@@ -190,9 +199,8 @@ extension Tensor {
     sh[d] = length
     let inShape = shape
     return makeView("narrow", shape: sh, strides: strides, offset: offset + s * strides[d]) { _, g, inputs in
-      let gx = Tensor.zeros(inShape)
-      gx.narrow(dim: d, start: s, length: length).addUnrecorded(g)
-      inputs[0].accumulateGrad(gx, owned: true)
+      let region = contiguousStrides(inShape)
+      inputs[0].addIntoGradRegion(g, start: s * region[d], strides: region)
     }
   }
 
@@ -292,7 +300,7 @@ extension Tensor {
     var sizes: [Int] = []
     for t in tensors {
       let dst = out.narrow(dim: d, start: start, length: t.shape[d])
-      stridedUnary(dst.shape, dst: dst.pointer, dst.strides, t.pointer, t.strides) { $0 }
+      stridedCopy(dst.shape, dst: dst.pointer, dst.strides, t.pointer, t.strides)
       start += t.shape[d]
       sizes.append(t.shape[d])
     }

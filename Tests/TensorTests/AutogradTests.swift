@@ -62,6 +62,12 @@ private final class ReportLog: @unchecked Sendable {
     #expect(Tensor.equal(dhpreact, (1 - pow(h, 2)) * dh))
     #expect(Tensor.equal(b1.grad!, dhpreact.sum(dim: 0)))
     #expect(Tensor.equal(W1.grad!, x.T.matmul(dhpreact)))
+    // Powers: counts_sum_inv = counts_sum ** -1 and bnvar_inv = (bnvar + 1e-5) ** -0.5.
+    let s = GradCheck.input([4], seed: 6, in: 0.5...2)
+    let inv = pow(s, -1), rsq = pow(s + 1e-5, -0.5)
+    for t in [inv, rsq] { t.retainGrad() }
+    (inv * 2 + rsq * 3).sum().backward()
+    #expect(Tensor.equal(s.grad!, (-pow(s, -2)) * inv.grad! + (-0.5 * pow(s + 1e-5, -1.5)) * rsq.grad!))
     // dlogits = softmax(logits); dlogits[range(n), Yb] -= 1; dlogits /= n — equal up to rounding.
     var manual = logits.detach().softmax(dim: 1)
     manual[IntTensor.arange(40), targets] -= 1
