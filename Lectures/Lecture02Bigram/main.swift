@@ -396,6 +396,7 @@ nb.cell("One-hot inputs", """
   for i in 0..<5 {
     c.print("row \(i) (x = \(emmaXs[i]) '\(names.itos[emmaXs[i]])'):", xenc[i].scalars.map { $0 == 1 ? "1" : "0" }.joined())
   }
+  c.trace("xenc (as PyTorch prints it) =\n\(xenc)")
   let grid = (0..<5).map { i in xenc[i].scalars.map { $0 == 1 } }
   c.figure(BoolImage(title: "xenc: one-hot rows of the inputs of \"emma\"", grid: grid, xLabel: "class", yLabel: "example"),
            name: "one-hot-emma", width: 60, height: 5)
@@ -415,6 +416,7 @@ nb.cell("One linear layer: xenc @ W", """
   c.shape("xenc", xenc.shape)
   c.shape("W", W.shape)
   c.shape("logits", logits.shape, "= xenc @ W")
+  c.trace("logits = xenc @ W =\n\(logits)")
   c.print("W[0, :5]         =", torchList(Array(W[0].scalars.prefix(5))))
   c.print("(xenc @ W)[0, :5] =", torchList(Array(logits[0].scalars.prefix(5))), " ← row 0 of W, because xs[0] = 0")
   c.print("(xenc @ W)[1, :5] =", torchList(Array(logits[1].scalars.prefix(5))), " ← row 5 of W (xs[1] = 5 'e')")

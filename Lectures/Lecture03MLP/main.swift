@@ -191,7 +191,7 @@ nb.cell("From bigrams to a context of characters", """
   (Xall, Yall) = dataset(names, names.words)
   c.print("first 5 words: X.shape = \(shapeText(X.shape)) int64, Y.shape = \(shapeText(Y.shape)) int64")
   c.print("all words:     X.shape = \(shapeText(Xall.shape)), Y.shape = \(shapeText(Yall.shape))")
-  c.trace("X[:4] = \(X[0..<4].scalars)  Y[:4] = \(Y[0..<4].scalars)")
+  c.trace("X[:5] =\n\(X[0..<5])\nY[:5] = \(Y[0..<5])")
   c.think("How many examples does a name of n letters give? Check it against the 32 examples of the first five names.")
   c.result("examples (block size 3)", "\(Xall.shape[0])")
 }
@@ -216,6 +216,7 @@ nb.cell("The embedding table: C[X]", """
   c.shape("C", C.shape, "embedding table")
   c.shape("X", X.shape, "contexts")
   c.shape("emb", emb.shape, "C[X]")
+  c.trace("C =\n\(C)")
   c.trace("one-hot path: (1, 27) @ (27, 2) → (1, 2): 54 multiply-adds to read 2 numbers")
 }
 
