@@ -47,6 +47,38 @@ import Testing
     #expect(abs(Double(loss.item()) - expected) < 1e-4, "loss \(loss.item()) vs PyTorch \(expected)")
   }
 
+  /// gpt.py's first training steps: after the model, `estimate_loss` draws 200 train and 200 val
+  /// batches, then each step draws one batch, computes the loss and takes an AdamW step
+  /// (lr 1e-3, weight decay 0.01). Batches, losses and updates must follow PyTorch.
+  @Test func firstAdamWStepsMatchPyTorch() throws {
+    let (model, fixture) = try lectureModel()
+    let text = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent("tinyshakespeare.txt"), encoding: .utf8)
+    let chars = Set(text).sorted { String($0).unicodeScalars.lexicographicallyPrecedes(String($1).unicodeScalars) }
+    let stoi = Dictionary(uniqueKeysWithValues: chars.enumerated().map { ($1, $0) })
+    let data = text.map { stoi[$0]! }
+    let n = Int(0.9 * Double(data.count))
+    let (train, val) = (Array(data[..<n]), Array(data[n...]))
+    var g = TorchGenerator(seed: 1337)
+    _ = GPTLanguageModel(.lecture7Small(vocabSize: chars.count), gptInit: true, generator: &g)  // same draws as `model`
+    let firstEval = g.randint(low: 0, high: train.count - 32, count: 16)
+    #expect(firstEval == fixture["first_eval_batch_ix"] as? [Int])
+    for _ in 1..<200 { _ = g.randint(low: 0, high: train.count - 32, count: 16) }
+    for _ in 0..<200 { _ = g.randint(low: 0, high: val.count - 32, count: 16) }
+    let expected = try #require(fixture["train_losses"] as? [Double])
+    let optimizer = AdamW(model.parameters(), learningRate: 1e-3)
+    for step in 0..<3 {
+      let ix = g.randint(low: 0, high: train.count - 32, count: 16)
+      if step == 0 { #expect(ix == fixture["first_train_batch_ix"] as? [Int]) }
+      var xs: [Int] = [], ys: [Int] = []
+      for i in ix { xs += train[i..<(i + 32)]; ys += train[(i + 1)...(i + 32)] }
+      let loss = model.loss(IntTensor(xs, shape: [16, 32]), targets: IntTensor(ys, shape: [16, 32]))
+      #expect(abs(Double(loss.item()) - expected[step]) < 5e-5, "step \(step): loss \(loss.item()) vs PyTorch \(expected[step])")
+      optimizer.zeroGrad()
+      loss.backward()
+      optimizer.step()
+    }
+  }
+
   @Test func inByOutLayoutBuildsTheSameModel() throws {
     var g1 = TorchGenerator(seed: 1337), g2 = TorchGenerator(seed: 1337)
     var config = GPTConfig(vocabSize: 7, blockSize: 4, embedding: 8, heads: 2, layers: 1)
