@@ -69,6 +69,8 @@ public final class BatchNorm1d: Layer {
     guard training else {
       return (x - runningMean) * (weight * (runningVar + eps).pow(-0.5)) + bias
     }
+    checkInput(x.count / c > 1, "BatchNorm1d(\(c))",
+               "training mode needs more than one value per feature, got input of shape \(x.shape) (use eval() for single examples)")
     if fused {
       let (out, mean, unbiasedVar) = fusedBatchNorm(x.contiguous(), weight: weight, bias: bias, rows: x.count / c,
                                                     eps: eps, unbiasedNormalisation: variance == .lecture)
