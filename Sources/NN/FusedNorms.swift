@@ -34,6 +34,14 @@ func laneSum(_ n: Int, _ f: (Int) -> SIMD16<Float>, scalar: (Int) -> Float) -> F
   return s
 }
 
+/// Runs `vector(j)` for j = 0, 16, 32, … while 16 elements remain, then `scalar(j)` for the tail.
+@inline(__always)
+func forEach16(_ n: Int, _ vector: (Int) -> Void, _ scalar: (Int) -> Void) {
+  var j = 0
+  while j + 16 <= n { vector(j); j += 16 }
+  while j < n { scalar(j); j += 1 }
+}
+
 /// 16 floats starting at `p + j`.
 @inline(__always)
 func load16(_ p: UnsafePointer<Float>, _ j: Int) -> SIMD16<Float> {
@@ -67,12 +75,16 @@ func fusedBatchNorm(_ x: Tensor, weight: Tensor, bias: Tensor, rows m: Int, eps:
           for j in 0..<c { inv.p[j] = 1 / sd[j] }
           let ip = inv.p
           for r in 0..<m {
-            let k = r * c
-            for j in 0..<c {
-              let v = (xp[k + j] - mu[j]) * ip[j]
-              xh[k + j] = v
-              o[k + j] = w[j] * v + b[j]
-            }
+            let xr = xp + r * c, hr = xh + r * c, orow = o + r * c
+            forEach16(c, { j in
+              let v = (load16(xr, j) - load16(mu, j)) * load16(ip, j)
+              store16(hr, j, v)
+              store16(orow, j, load16(w, j) * v + load16(b, j))
+            }, { j in
+              let v = (xr[j] - mu[j]) * ip[j]
+              hr[j] = v
+              orow[j] = w[j] * v + b[j]
+            })
           }
         }
       }
@@ -85,8 +97,12 @@ func fusedBatchNorm(_ x: Tensor, weight: Tensor, bias: Tensor, rows m: Int, eps:
     return g.withUnsafeBufferPointer { gb in
       let gp = gb.baseAddress!
       for r in 0..<m {
-        let k = r * c
-        for j in 0..<c { dbeta[j] += gp[k + j]; dg[j] += gp[k + j] * xh[k + j] }
+        let gr = gp + r * c, hr = UnsafePointer(xh + r * c)
+        forEach16(c, { j in
+          let g16 = load16(gr, j)
+          store16(dbeta, j, load16(dbeta, j) + g16)
+          store16(dg, j, load16(dg, j) + g16 * load16(hr, j))
+        }, { j in dbeta[j] += gr[j]; dg[j] += gr[j] * hr[j] })
       }
       var dx: Tensor?
       if inputs[0].requiresGrad {
@@ -99,8 +115,10 @@ func fusedBatchNorm(_ x: Tensor, weight: Tensor, bias: Tensor, rows m: Int, eps:
         dx = Tensor(shape: inputs[0].shape) { db in
           let d = db.baseAddress!
           for r in 0..<m {
-            let k = r * c
-            for j in 0..<c { d[k + j] = a[j] * (gp[k + j] - mb[j] - xh[k + j] * mg[j]) }
+            let gr = gp + r * c, hr = UnsafePointer(xh + r * c), dr = d + r * c
+            forEach16(c, { j in
+              store16(dr, j, load16(a, j) * (load16(gr, j) - load16(mb, j) - load16(hr, j) * load16(mg, j)))
+            }, { j in dr[j] = a[j] * (gr[j] - mb[j] - hr[j] * mg[j]) })
           }
         }
       }

@@ -50,12 +50,12 @@ import Testing
 
   @Test func fusedNormsMatchTheirCompositions() {
     for v in [BatchNorm1d.Variance.lecture, .pytorch] {
-      let a = BatchNorm1d(5, variance: v), b = BatchNorm1d(5, variance: v)
+      let a = BatchNorm1d(20, variance: v), b = BatchNorm1d(20, variance: v)  // 16 lanes + a tail
       b.fused = false
       for bn in [a, b] { bn.weight.withUnsafeMutableBufferPointer { $0[2] = 0.5 } }
-      let xa = Tensor(testValues(60, seed: 21), shape: [4, 3, 5]).requiringGrad()
-      let xb = Tensor(xa.scalars, shape: [4, 3, 5]).requiringGrad()
-      let w = Tensor(testValues(60, seed: 22), shape: [4, 3, 5])
+      let xa = Tensor(testValues(240, seed: 21), shape: [4, 3, 20]).requiringGrad()
+      let xb = Tensor(xa.scalars, shape: [4, 3, 20]).requiringGrad()
+      let w = Tensor(testValues(240, seed: 22), shape: [4, 3, 20])
       let ya = a(xa), yb = b(xb)
       expectClose(ya.scalars, yb.scalars, tol: 1e-5, "BatchNorm forward \(v)")
       (ya * w).sum().backward()
