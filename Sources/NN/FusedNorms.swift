@@ -146,11 +146,16 @@ func fusedLayerNorm(_ x: Tensor, weight: Tensor, bias: Tensor?, eps: Float) -> T
             let v = laneSum(c, { let d = load16(row, $0) - mu16; return d * d }, scalar: { let d = row[$0] - mu; return d * d })
             let inv = 1 / (v / Float(c) + eps).squareRoot()
             rstd.p[r] = inv
-            for j in 0..<c {
+            let inv16 = SIMD16<Float>(repeating: inv)
+            forEach16(c, { j in
+              let t = (load16(row, j) - mu16) * inv16
+              store16(xr, j, t)
+              store16(orow, j, t * load16(w, j) + load16(bp, j))
+            }, { j in
               let t = (row[j] - mu) * inv
               xr[j] = t
               orow[j] = t * w[j] + bp[j]
-            }
+            })
           }
         }
       }
@@ -167,12 +172,16 @@ func fusedLayerNorm(_ x: Tensor, weight: Tensor, bias: Tensor?, eps: Float) -> T
             let gr = gp + r * c, xr = UnsafePointer(xhat.p + r * c), dr = d + r * c
             let sumG = laneSum(c, { load16(gr, $0) * load16(w, $0) }, scalar: { gr[$0] * w[$0] })
             let sumGX = laneSum(c, { load16(gr, $0) * load16(w, $0) * load16(xr, $0) }, scalar: { gr[$0] * w[$0] * xr[$0] })
-            for j in 0..<c {
-              dbeta[j] += gr[j]
-              dg[j] += gr[j] * xr[j]
-            }
+            forEach16(c, { j in
+              let g16 = load16(gr, j)
+              store16(dbeta, j, load16(dbeta, j) + g16)
+              store16(dg, j, load16(dg, j) + g16 * load16(xr, j))
+            }, { j in dbeta[j] += gr[j]; dg[j] += gr[j] * xr[j] })
             let meanG = sumG / Float(c), meanGX = sumGX / Float(c), inv = rstd.p[r]
-            for j in 0..<c { dr[j] = inv * (gr[j] * w[j] - meanG - xr[j] * meanGX) }
+            let (mg16, mx16, inv16) = (SIMD16<Float>(repeating: meanG), SIMD16<Float>(repeating: meanGX), SIMD16<Float>(repeating: inv))
+            forEach16(c, { j in
+              store16(dr, j, inv16 * (load16(gr, j) * load16(w, j) - mg16 - load16(xr, j) * mx16))
+            }, { j in dr[j] = inv * (gr[j] * w[j] - meanG - xr[j] * meanGX) })
           }
         }
       }

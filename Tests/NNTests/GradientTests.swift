@@ -66,12 +66,12 @@ import Testing
       expectClose(a.runningMean.scalars, b.runningMean.scalars, tol: 1e-6, "running mean")
       expectClose(a.runningVar.scalars, b.runningVar.scalars, tol: 1e-6, "running var")
     }
-    let la = LayerNorm(6), lb = LayerNorm(6)
+    let la = LayerNorm(22), lb = LayerNorm(22)  // 16 lanes + a tail
     lb.fused = false
     for ln in [la, lb] { ln.weight.withUnsafeMutableBufferPointer { $0[1] = -2 } }
-    let xa = Tensor(testValues(24, seed: 23), shape: [2, 2, 6]).requiringGrad()
-    let xb = Tensor(xa.scalars, shape: [2, 2, 6]).requiringGrad()
-    let w = Tensor(testValues(24, seed: 24), shape: [2, 2, 6])
+    let xa = Tensor(testValues(88, seed: 23), shape: [2, 2, 22]).requiringGrad()
+    let xb = Tensor(xa.scalars, shape: [2, 2, 22]).requiringGrad()
+    let w = Tensor(testValues(88, seed: 24), shape: [2, 2, 22])
     let ya = la(xa), yb = lb(xb)
     expectClose(ya.scalars, yb.scalars, tol: 1e-5, "LayerNorm forward")
     (ya * w).sum().backward()
