@@ -130,6 +130,9 @@ public final class CausalSelfAttention: Layer {
   public let residualDropout: Dropout
   /// Training mode (for dropout).
   public var training = true
+  /// Attention as one fused node (`fusedCausalAttention`) unless attention dropout is active;
+  /// false records the composed views, matmuls and softmax instead.
+  public var fused = true
 
   /// nanoGPT's layout: `qkv` then `proj`, PyTorch default init; `bias` for both (GPT-2 has biases,
   /// the lecture-7 benchmark model has none on `qkv`).
@@ -152,6 +155,9 @@ public final class CausalSelfAttention: Layer {
                "expects (B, T ≤ \(blockSize), \(c)), got shape \(x.shape)")
     let (b, t) = (x.shape[0], x.shape[1])
     let hs = c / numHeads
+    if fused && !(training && attentionDropout.p > 0) {
+      return residualDropout(proj(fusedCausalAttention(qkv(x).contiguous(), heads: numHeads)))
+    }
     // (B, T, 3C) → (3, B, heads, T, hs): strided views, no copy.
     let parts = qkv(x).view([b, t, 3, numHeads, hs]).permute(2, 0, 3, 1, 4)
     let q = parts[0], k = parts[1], v = parts[2]

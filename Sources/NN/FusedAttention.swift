@@ -8,6 +8,35 @@ import Tensor
 //   forward:  pᵢⱼ = exp(s·xᵢⱼ − mᵢ) / Σₖ≤ᵢ exp(s·xᵢₖ − mᵢ) for j ≤ i, else 0   (mᵢ = maxₖ≤ᵢ s·xᵢₖ)
 //   backward: ∂L/∂xᵢⱼ = s · pᵢⱼ · (gᵢⱼ − Σₖ gᵢₖ·pᵢₖ)
 
+/// In place: each row of `rows` × `t` scores (query position `row mod t`) becomes its causal
+/// softmax of `scale ·` scores; future keys get 0.
+func causalSoftmaxRows(_ p: UnsafeMutablePointer<Float>, rows: Int, t: Int, scale: Float) {
+  for row in 0..<rows {
+    let n = row % t + 1, dst = p + row * t
+    var mx = -Float.infinity
+    for j in 0..<n { dst[j] *= scale; mx = max(mx, dst[j]) }
+    for j in 0..<n { dst[j] -= mx }
+    vexp(dst, dst, count: n)
+    var sum: Float = 0
+    for j in 0..<n { sum += dst[j] }
+    let inv = 1 / sum
+    for j in 0..<n { dst[j] *= inv }
+    for j in n..<t { dst[j] = 0 }
+  }
+}
+
+/// In place: `d` holds ∂L/∂p for probabilities `p` (as made by `causalSoftmaxRows`) and becomes
+/// ∂L/∂scores = scale · p · (d − Σ d·p) per row.
+func causalSoftmaxBackwardRows(_ d: UnsafeMutablePointer<Float>, _ p: UnsafePointer<Float>, rows: Int, t: Int, scale: Float) {
+  for row in 0..<rows {
+    let n = row % t + 1, k = row * t
+    var dot: Float = 0
+    for j in 0..<n { dot += d[k + j] * p[k + j] }
+    for j in 0..<n { d[k + j] = scale * p[k + j] * (d[k + j] - dot) }
+    for j in n..<t { d[k + j] = 0 }
+  }
+}
+
 /// Causal softmax over the last dim of `scores` (…, T, T): row `i` (query position `i mod T`)
 /// keeps keys `0…i`; the others get probability 0.
 func fusedCausalSoftmax(_ scores: Tensor, scale: Float) -> Tensor {
@@ -17,37 +46,62 @@ func fusedCausalSoftmax(_ scores: Tensor, scale: Float) -> Tensor {
   let t = scores.shape[r - 1], rows = scores.count / t
   let x = scores.contiguous()
   let probs = FloatBuffer(x.count)  // kept for the backward pass (the closure must not hold `out`)
-  let out = x.withUnsafeBufferPointer { xb in
-    Tensor(shape: x.shape) { ob in
-      let xp = xb.baseAddress!, o = ob.baseAddress!, kept = probs.p
-      for row in 0..<rows {
-        let n = row % t + 1, src = xp + row * t, dst = o + row * t
-        var mx = -Float.infinity
-        for j in 0..<n { dst[j] = src[j] * scale; mx = max(mx, dst[j]) }
-        for j in 0..<n { dst[j] -= mx }
-        vexp(dst, dst, count: n)
-        var sum: Float = 0
-        for j in 0..<n { sum += dst[j] }
-        let inv = 1 / sum
-        for j in 0..<n { dst[j] *= inv }
-        for j in n..<t { dst[j] = 0 }
-        (kept + row * t).update(from: dst, count: t)
+  x.withUnsafeBufferPointer { probs.p.update(from: $0.baseAddress!, count: x.count) }
+  causalSoftmaxRows(probs.p, rows: rows, t: t, scale: scale)
+  let out = Tensor(shape: x.shape) { $0.baseAddress!.update(from: probs.p, count: x.count) }
+  return Tensor.customOp("causalSoftmax", inputs: [x], output: out) { g, _ in
+    [Tensor(shape: g.shape) { db in
+      g.withUnsafeBufferPointer { db.baseAddress!.update(from: $0.baseAddress!, count: g.count) }
+      causalSoftmaxBackwardRows(db.baseAddress!, probs.p, rows: rows, t: t, scale: scale)
+    }]
+  }
+}
+
+/// Whole causal self-attention after the q/k/v projection, as one node: `qkv` is (B, T, 3C) with
+/// q, k, v side by side and heads of size C/heads inside each; the result is (B, T, C) with the
+/// heads side by side — `merge(softmax(mask(q·kᵀ/√hs))·v)` without materialising q, k, v, the
+/// transposes or the merged copy. Per (batch, head), on strided sub-matrices:
+///   forward:  S = Q·Kᵀ,  P = causalSoftmax(S/√hs),  Y = P·V
+///   backward: dP = dY·Vᵀ,  dV = Pᵀ·dY,  dS = P ⊙ (dP − rowsum(dP ⊙ P))/√hs,  dQ = dS·K,  dK = dSᵀ·Q
+func fusedCausalAttention(_ qkv: Tensor, heads nh: Int) -> Tensor {
+  let (b, t, c3) = (qkv.shape[0], qkv.shape[1], qkv.shape[2])
+  let c = c3 / 3, hs = c / nh
+  let scale = Float(1 / Double(hs).squareRoot())
+  let probs = FloatBuffer(b * nh * t * t)
+  let out = qkv.withUnsafeBufferPointer { xb in
+    Tensor(shape: [b, t, c]) { yb in
+      for bi in 0..<b {
+        for h in 0..<nh {
+          let base = xb.baseAddress! + bi * t * c3 + h * hs
+          let p = probs.p + (bi * nh + h) * t * t
+          sgemm(transA: false, transB: true, m: t, n: t, k: hs, a: base, lda: c3, b: base + c, ldb: c3, c: p, ldc: t)
+          causalSoftmaxRows(p, rows: t, t: t, scale: scale)
+          sgemm(transA: false, transB: false, m: t, n: hs, k: t, a: p, lda: t, b: base + 2 * c, ldb: c3,
+                c: yb.baseAddress! + bi * t * c + h * hs, ldc: c)
+        }
       }
     }
   }
-  return Tensor.customOp("causalSoftmax", inputs: [x], output: out) { g, _ in
-    let dx = g.withUnsafeBufferPointer { gb in
-        Tensor(shape: g.shape) { db in
-          let gp = gb.baseAddress!, pp = probs.p, d = db.baseAddress!
-          for row in 0..<rows {
-            let n = row % t + 1, k = row * t
-            var dot: Float = 0
-            for j in 0..<n { dot += gp[k + j] * pp[k + j] }
-            for j in 0..<n { d[k + j] = scale * pp[k + j] * (gp[k + j] - dot) }
-            for j in n..<t { d[k + j] = 0 }
+  return Tensor.customOp("causalAttention", inputs: [qkv], output: out) { g, inputs in
+    let dP = FloatBuffer(t * t)
+    let dqkv = g.withUnsafeBufferPointer { gb in
+      inputs[0].withUnsafeBufferPointer { xb in
+        Tensor(shape: [b, t, c3]) { db in
+          for bi in 0..<b {
+            for h in 0..<nh {
+              let base = xb.baseAddress! + bi * t * c3 + h * hs, dbase = db.baseAddress! + bi * t * c3 + h * hs
+              let (q, k, v) = (base, base + c, base + 2 * c)
+              let p = UnsafePointer(probs.p + (bi * nh + h) * t * t), gy = gb.baseAddress! + bi * t * c + h * hs
+              sgemm(transA: false, transB: true, m: t, n: t, k: hs, a: gy, lda: c, b: v, ldb: c3, c: dP.p, ldc: t)
+              sgemm(transA: true, transB: false, m: t, n: hs, k: t, a: p, lda: t, b: gy, ldb: c, c: dbase + 2 * c, ldc: c3)
+              causalSoftmaxBackwardRows(dP.p, p, rows: t, t: t, scale: scale)
+              sgemm(transA: false, transB: false, m: t, n: hs, k: t, a: dP.p, lda: t, b: k, ldb: c3, c: dbase, ldc: c3)
+              sgemm(transA: true, transB: false, m: t, n: hs, k: t, a: dP.p, lda: t, b: q, ldb: c3, c: dbase + c, ldc: c3)
+            }
           }
         }
+      }
     }
-    return [dx]
+    return [dqkv]
   }
 }

@@ -131,8 +131,11 @@ import Testing
     checkGradients([x, head.key.weight, head.query.weight, head.value.weight], "Head") { head(x) }
     let mha = MultiHeadAttention(embedding: 8, numHeads: 2, headSize: 4, blockSize: 6, generator: &g)
     checkGradients([x, mha.proj.weight, mha.heads[1].query.weight], "MultiHeadAttention (T < block)") { mha(x) }
-    let csa = CausalSelfAttention(embedding: 8, numHeads: 2, blockSize: 4, generator: &g)
-    checkGradients([x, csa.qkv.weight, csa.qkv.bias!, csa.proj.weight], "CausalSelfAttention") { csa(x) }
+    for fused in [true, false] {
+      let csa = CausalSelfAttention(embedding: 8, numHeads: 2, blockSize: 5, generator: &g)
+      csa.fused = fused
+      checkGradients([x, csa.qkv.weight, csa.qkv.bias!, csa.proj.weight], "CausalSelfAttention fused \(fused)") { csa(x) }
+    }
   }
 
   @Test func transformerBlock() {
@@ -156,6 +159,22 @@ import Testing
     let wei = (q.matmul(k.transpose(-2, -1)) * Float(pow(6.0, -0.5)))
       .maskedFill(Tensor(future, shape: [4, 4]), -.infinity).softmax(dim: -1)
     expectClose(head(x).scalars, wei.matmul(v).scalars, tol: 1e-6, "Head")
+  }
+
+  @Test func fusedBatchedAttentionMatchesComposed() {
+    var g1 = TorchGenerator(seed: 41), g2 = TorchGenerator(seed: 41)
+    let a = CausalSelfAttention(embedding: 12, numHeads: 3, blockSize: 6, generator: &g1)
+    let b = CausalSelfAttention(embedding: 12, numHeads: 3, blockSize: 6, generator: &g2)
+    b.fused = false
+    let xa = Tensor(testValues(2 * 5 * 12, seed: 42), shape: [2, 5, 12]).requiringGrad()
+    let xb = Tensor(xa.scalars, shape: [2, 5, 12]).requiringGrad()
+    let w = Tensor(testValues(120, seed: 43), shape: [2, 5, 12])
+    let ya = a(xa), yb = b(xb)
+    expectClose(ya.scalars, yb.scalars, tol: 1e-5, "forward")
+    (ya * w).sum().backward()
+    (yb * w).sum().backward()
+    expectClose(xa.grad!.scalars, xb.grad!.scalars, tol: 1e-5, "dx")
+    expectClose(a.qkv.weight.grad!.scalars, b.qkv.weight.grad!.scalars, tol: 1e-5, "d qkv weight")
   }
 
   @Test func causalAttentionIgnoresTheFuture() {
