@@ -14,7 +14,7 @@ let nb = Notebook(.mlp)
 func f4(_ x: Float) -> String { String(format: "%.4f", x) }
 /// A list of numbers in PyTorch's style.
 func torchList(_ xs: [Float], decimals: Int = 4) -> String {
-  "[" + xs.map { String(format: "%.\(decimals)f", $0) }.joined(separator: ", ") + "]"
+  "[" + xs.map { $0.isNaN ? "nan" : String(format: "%.\(decimals)f", $0) }.joined(separator: ", ") + "]"
 }
 /// `(32, 3, 2)`: a shape as PyTorch prints it.
 func shapeText(_ shape: [Int]) -> String {
@@ -22,6 +22,13 @@ func shapeText(_ shape: [Int]) -> String {
 }
 /// Seconds elapsed since `start` (from `DispatchTime.now().uptimeNanoseconds`).
 func secondsSince(_ start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+/// CPU seconds used by this process so far (all threads): unlike wall time, it does not count
+/// time spent waiting for a core on a shared machine.
+func processCPUSeconds() -> Double {
+  var t = timespec()
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+  return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
 
 /// The lecture's model: an embedding table C, one tanh hidden layer (W1, b1) and a linear
 /// output layer (W2, b2), every parameter drawn from a standard normal in that order.
@@ -103,6 +110,47 @@ enum Reference {
 }
 let isDefaultSeed = nb.seed == Reference.seed
 
+/// Wall and CPU time of a training loop (on a shared machine they differ: wall time also counts
+/// waiting for a core).
+struct Stopwatch {
+  let wallStart = DispatchTime.now().uptimeNanoseconds
+  let cpuStart = processCPUSeconds()
+  var wall: Double { secondsSince(wallStart) }
+  var cpu: Double { processCPUSeconds() - cpuStart }
+}
+
+/// Prints our losses at the steps the PyTorch fixture recorded, with the difference, and why
+/// they drift apart.
+@MainActor func compareWithPyTorch(_ c: Cell, _ recorded: [Int: Float]) {
+  var rows: [[String]] = []
+  for k in Reference.trajectory.keys.sorted() {
+    guard let ours = recorded[k], let ref = Reference.trajectory[k] else { continue }
+    rows.append(["\(k)", String(format: "%.4f", ours)] + (isDefaultSeed ? [String(format: "%.4f", ref), String(format: "%+.1e", ours - ref)] : []))
+  }
+  c.table(["step", "loss (ours)"] + (isDefaultSeed ? ["PyTorch", "Δ"] : []), rows)
+  guard isDefaultSeed else { return }
+  c.note("""
+    Same generator, same batches, same initial parameters: the first steps agree with PyTorch to
+    float32 rounding. Then the runs drift apart. Our matrix products and sums add the same numbers in
+    a different order than PyTorch's MKL, so results differ in the last bit; with the oversized randn
+    init the early updates are huge and those one-bit differences are amplified step after step
+    (two builds of our own engine with different GEMM blockings differ just as much by step 500).
+    What stays the same is the statistics: the loss curve, its level, and the final losses.
+    """)
+}
+
+/// Prints the training time beside PyTorch's (48 s for 200,000 steps on one thread).
+@MainActor func reportTiming(_ c: Cell, _ clock: Stopwatch, steps: Int) {
+  let wall = clock.wall, cpu = clock.cpu
+  c.terminalOnly {
+    c.print(String(format: "%d steps: wall %.1f s (%.0f µs per step), CPU %.1f s on %d thread%@", steps, wall,
+                   wall * 1e6 / Double(steps), cpu, nb.options.threads, nb.options.threads == 1 ? "" : "s"))
+    c.print(String(format: "PyTorch: 48 s for 200,000 steps on one thread (240 µs per step); ours at this rate: %.0f s of CPU",
+                   cpu / Double(steps) * 200_000))
+    c.result("training time", String(format: "%.1f s wall, %.1f s CPU for %d steps", wall, cpu, steps))
+  }
+}
+
 // MARK: - State shared between cells
 
 var names: Names! = nil
@@ -143,7 +191,8 @@ nb.cell("From bigrams to a context of characters", """
   (Xall, Yall) = dataset(names, names.words)
   c.print("first 5 words: X.shape = \(shapeText(X.shape)) int64, Y.shape = \(shapeText(Y.shape)) int64")
   c.print("all words:     X.shape = \(shapeText(Xall.shape)), Y.shape = \(shapeText(Yall.shape))")
-  c.trace("X[:4] = \(X[0..<4].scalars)  Y[:4] = \(Y[0..<4].scalars)")
+  c.trace("X[:5] =\n\(X[0..<5])\nY[:5] = \(Y[0..<5])")
+  c.think("How many examples does a name of n letters give? Check it against the 32 examples of the first five names.")
   c.result("examples (block size 3)", "\(Xall.shape[0])")
 }
 
@@ -167,6 +216,7 @@ nb.cell("The embedding table: C[X]", """
   c.shape("C", C.shape, "embedding table")
   c.shape("X", X.shape, "contexts")
   c.shape("emb", emb.shape, "C[X]")
+  c.trace("C =\n\(C)")
   c.trace("one-hot path: (1, 27) @ (27, 2) → (1, 2): 54 multiply-adds to read 2 numbers")
 }
 
@@ -236,6 +286,7 @@ nb.cell("The output layer and the loss, by hand", """
   c.shape("W2", small.W2.shape)
   c.shape("logits", logits.shape)
   c.result("small net parameters", "\(small.parameterCount)")
+  c.why("Uniform guessing would score ln 27 ≈ 3.30. The weights are drawn from a standard normal, so the logits are sums of ~100 terms of size ~1: spreads of ±10 or more. The softmax then puts almost all probability on one arbitrary character, and when it is wrong, −log p is huge.")
 }
 
 nb.cell("Why F.cross_entropy", """
@@ -281,7 +332,26 @@ nb.cell("Overfitting one batch of 32", """
   let wrong = (0..<32).filter { predicted.scalars[$0] != Y.scalars[$0] }
   c.print("argmax prediction wrong on \(wrong.count) of 32 examples; contexts: "
           + wrong.prefix(6).map { "'" + names.decode(X[$0].scalars) + "'→" + String(names.itos[Y.scalars[$0]]) }.joined(separator: " "))
+  // The floor: for each distinct context the best possible prediction is the empirical
+  // distribution of its next characters; the loss can go no lower than that.
+  var byContext: [[Int]: [Int]] = [:]
+  for i in 0..<32 { byContext[X[i].scalars, default: []].append(Y.scalars[i]) }
+  var floor = 0.0
+  let contexts = byContext.keys.sorted { $0.lexicographicallyPrecedes($1) }   // a fixed order: same digits every run
+  for context in contexts {
+    let targets = byContext[context]!
+    for t in Set(targets).sorted() {
+      let k = Double(targets.filter { $0 == t }.count)
+      floor -= k * Foundation.log(k / Double(targets.count))
+    }
+  }
+  floor /= 32
+  let shared = contexts.filter { Set(byContext[$0]!).count > 1 }
+  c.worked("lowest possible loss", formula: "Σ over contexts of −count · log(empirical p) / 32",
+           substituted: shared.map { "'\(names.decode($0))' → \(byContext[$0]!.count) different next characters" }.joined(separator: "; "),
+           result: String(format: "%.4f", floor))
   c.result("loss after overfitting 32 examples", f4(final))
+  c.think("Our loss after training is just above this floor. Which examples still carry almost all of it?")
 }
 
 nb.cell("Minibatches on the whole data set", """
@@ -300,6 +370,7 @@ nb.cell("Minibatches on the whole data set", """
     last = net.step(Xall[ix], Yall[ix], lr: 0.1)
     if i < 3 { c.trace("step \(i): batch rows \(ix.scalars.prefix(4))…  loss \(f4(last))") }
   }
+  c.why("Each minibatch loss is an estimate from 32 examples, so it jumps around the true loss by tens of percent; compare the two numbers below.")
   c.print("after \(steps) minibatch steps: last batch loss \(f4(last)), loss on all \(Xall.shape[0]) examples \(f4(net.loss(Xall, Yall)))")
 }
 
@@ -307,7 +378,7 @@ var lrFinder: (exponents: [Float], losses: [Float]) = ([], [])
 
 nb.cell("Finding a good learning rate", """
   How big should the step be? Try them all in one run: over 1,000 steps raise the learning rate
-  exponentially from 10⁻³ to 10⁰ (`lre = linspace(−3, 0, 1000)`, `lr = 10**lre`) and record the
+  exponentially from 10⁻³ to 10⁰ (`lre = linspace(−3, 0, 1000)`, `lr = 10^lre`) and record the
   loss at each. Too small and the loss barely moves; too large and it becomes unstable. The
   good region is the valley just before the loss turns up again: around lr = 0.1 (lre = −1).
   """) { c in
@@ -366,7 +437,7 @@ nb.cell("A bigger hidden layer: 300 neurons", """
   """) { c in
   var g = TorchGenerator(seed: nb.seed)
   wide = MLP(embedding: 2, hidden: 300, generator: &g)
-  let steps = nb.steps(standard: 10_000, fast: 500, full: 30_000)
+  let steps = nb.steps(standard: 20_000, fast: 500, full: 50_000)
   let start = DispatchTime.now().uptimeNanoseconds
   let progress = c.progress("hidden 300", total: steps)
   for i in 0..<steps {
@@ -377,16 +448,19 @@ nb.cell("A bigger hidden layer: 300 neurons", """
   progress.finish()
   let tr = wide.loss(Xtr, Ytr), dv = wide.loss(Xdev, Ydev)
   c.print("parameters:", wide.parameterCount)
-  c.print(String(format: "%d steps (lr 0.1, then 0.05) in %.1f s: train %.4f, dev %.4f", steps, secondsSince(start), tr, dv))
+  c.terminalOnly(pageNote: "") { c.print(String(format: "(%d steps in %.1f s)", steps, secondsSince(start))) }
+  c.print(String(format: "%d steps (lr 0.1, then 0.05): train %.4f, dev %.4f", steps, tr, dv))
   c.print(abs(tr - dv) < 0.05 ? "train ≈ dev: underfitting, not overfitting" : "train and dev differ by \(f4(abs(tr - dv)))")
   c.result("hidden 300 parameters", "\(wide.parameterCount)")
+  c.think("Train and dev are equal. Would you now spend your compute on more steps, a bigger hidden layer, or bigger embeddings, and what would each change in the two numbers?")
 }
 
 nb.cell("Looking at the learned 2-D embeddings", """
-  With two dimensions per character we can simply plot C. Training has organised it: the
-  vowels a, e, i, o, u sit together (they are interchangeable in many contexts), while rare or
-  special characters like `q` and `.` are pushed away on their own. Nobody told the network
-  what a vowel is; similar roles in the data produce similar vectors.
+  With two dimensions per character we can simply plot C. After enough training it is
+  organised: in the lecture the vowels a, e, i, o, u sit together (they are interchangeable in
+  many contexts), while rare or special characters like `q` and `.` are pushed away on their
+  own. Nobody told the network what a vowel is; similar roles in the data produce similar
+  vectors. (A `--fast` run trains too briefly for much structure to appear.)
   """) { c in
   let C = wide.C.detach()
   let xs = (0..<27).map { Double(C[at: $0, 0]) }, ys = (0..<27).map { Double(C[at: $0, 1]) }
@@ -398,10 +472,21 @@ nb.cell("Looking at the learned 2-D embeddings", """
     return ((xs[i] - xs[j]) * (xs[i] - xs[j]) + (ys[i] - ys[j]) * (ys[i] - ys[j])).squareRoot()
   }
   let vowels: [Character] = ["a", "e", "i", "o", "u"]
-  var pairs: [Double] = []
-  for a in vowels { for b in vowels where a < b { pairs.append(distance(a, b)) } }
-  let all = (1..<27).flatMap { i in ((i + 1)..<27).map { distance(names.itos[i], names.itos[$0]) } }
-  c.print(String(format: "mean distance between vowels %.3f; between any two letters %.3f", pairs.reduce(0, +) / Double(pairs.count), all.reduce(0, +) / Double(all.count)))
+  let letters = (1..<27).map { names.itos[$0] }
+  var vowelNeighbours: [String] = []
+  for v in vowels {
+    let nearest = letters.filter { $0 != v }.min { distance(v, $0) < distance(v, $1) }!
+    vowelNeighbours.append("\(v)→\(nearest)")
+  }
+  let vowelPairs = vowelNeighbours.filter { vowels.contains($0.last!) }.count
+  c.print("nearest letter of each vowel: " + vowelNeighbours.joined(separator: "  ")
+          + "  (\(vowelPairs) of 5 are vowels; by chance about 5 × 4/25 ≈ 0.8)")
+  let dot = (names.stoi["."]!, names.stoi["q"]!)
+  let centre = (xs.reduce(0, +) / 27, ys.reduce(0, +) / 27)
+  func fromCentre(_ i: Int) -> Double { ((xs[i] - centre.0) * (xs[i] - centre.0) + (ys[i] - centre.1) * (ys[i] - centre.1)).squareRoot() }
+  let ranking = (0..<27).sorted { fromCentre($0) > fromCentre($1) }
+  c.print("farthest from the centre: " + ranking.prefix(4).map { "'\(names.itos[$0])'" }.joined(separator: " ")
+          + "  ('.' is #\(ranking.firstIndex(of: dot.0)! + 1), 'q' is #\(ranking.firstIndex(of: dot.1)! + 1) of 27)")
   c.trace(names.itos.enumerated().map { String(format: "%@ (%.2f, %.2f)", String($1), xs[$0], ys[$0]) }.joined(separator: "  "))
 }
 
@@ -417,43 +502,27 @@ nb.cell("Bigger embeddings: 10 dimensions, 200 hidden", """
   model = MLP(embedding: 10, hidden: 200, generator: &g)
   c.print("parameters:", model.parameterCount, "  (27·10 + 30·200 + 200 + 200·27 + 27)")
   for p in zip(["C", "W1", "b1", "W2", "b2"], model.parameters) { c.shape(p.0, p.1.shape) }
-  let steps = nb.steps(standard: 30_000, fast: 1000, full: 200_000)
-  let decay = nb.mode == .fast ? steps : steps / 2
+  let steps = nb.steps(standard: 100_000, fast: 1000, full: 200_000)
+  let decay = nb.mode == .fast ? steps : steps / 2     // lr 0.1, then 0.01 for the second half
   c.print("schedule: \(steps) steps of batch 32, lr 0.1" + (decay < steps ? " then 0.01 from step \(decay)" : ""))
   lossLog10 = []
-  lossLog10.reserveCapacity(steps)
   var recorded: [Int: Float] = [:]
-  var firstBatch: [Int] = []
-  let start = DispatchTime.now().uptimeNanoseconds
+  let clock = Stopwatch()
   let progress = c.progress("training", total: steps)
   for i in 0..<steps {
-    let ix = IntTensor.randint(low: 0, high: Xtr.shape[0], shape: [32], generator: &g)
-    if i == 0 { firstBatch = ix.scalars }
-    let loss = model.step(Xtr[ix], Ytr[ix], lr: i < decay ? 0.1 : 0.01)
+    let ix = IntTensor.randint(low: 0, high: Xtr.shape[0], shape: [32], generator: &g)   // minibatch
+    if i == 0 { c.print("first minibatch rows:", ix.scalars.prefix(8).map(String.init).joined(separator: ", "), "…") }
+    let loss = model.step(Xtr[ix], Ytr[ix], lr: i < decay ? 0.1 : 0.01)                // forward, backward, update
     lossLog10.append(Foundation.log10(loss))
     if Reference.trajectory[i] != nil { recorded[i] = loss }
-    if i % 10_000 == 0 && i > 0 { c.trace(String(format: "step %6d  loss %.4f  %.1f s", i, loss, secondsSince(start))) }
+    if i % 10_000 == 0 && i > 0 { c.trace(String(format: "step %6d  loss %.4f", i, loss)) }
     if i % 200 == 0 { progress.update(i + 1, "loss \(f4(loss))") }
   }
   progress.finish()
-  let seconds = secondsSince(start)
-  c.print("first minibatch rows:", firstBatch.prefix(8).map(String.init).joined(separator: ", "), "…")
-  var rows: [[String]] = []
-  for k in Reference.trajectory.keys.sorted() where recorded[k] != nil {
-    let ours = recorded[k]!
-    let ref = Reference.trajectory[k]!
-    rows.append(["\(k)", String(format: "%.4f", ours)] + (isDefaultSeed ? [String(format: "%.4f", ref), String(format: "%+.1e", ours - ref)] : []))
-  }
-  c.table(["step", "loss (ours)"] + (isDefaultSeed ? ["PyTorch", "Δ"] : []), rows)
-  if isDefaultSeed {
-    c.print("Same generator, same batches: the losses agree to float32 rounding. Small differences (matmul and")
-    c.print("reduction order) grow slowly over thousands of steps, as in any chaotic iteration.")
-  }
-  c.print(String(format: "%d steps in %.1f s (%.0f µs per step); PyTorch took 48 s for 200,000 steps on one thread",
-                  steps, seconds, seconds * 1e6 / Double(steps)))
+  compareWithPyTorch(c, recorded)
+  reportTiming(c, clock, steps: steps)
   c.result("step-0 loss", String(format: "%.4f", recorded[0] ?? .nan))
   c.result("parameters", "\(model.parameterCount)")
-  c.result("training time", String(format: "%.1f s for %d steps", seconds, steps))
 }
 
 nb.cell("The loss curve (log10)", """
@@ -486,8 +555,13 @@ nb.cell("Train and dev loss", """
     c.print("This run is shorter than the lecture's 200,000 steps (--full runs them), so both losses are higher:")
     c.print("fewer updates, and less time at the small learning rate.")
   } else {
-    c.print("Same schedule and seeds; the last digits may still differ: float32 sums are added in a different")
-    c.print("order (our GEMM blocking vs MKL's), and 200,000 steps amplify those 1-ulp differences.")
+    c.note("""
+      Same schedule, same seeds, same batches: yet not the same digits. As the trajectory table showed,
+      one-bit differences in float32 sums (our GEMM's order vs MKL's) are amplified until the two runs
+      are different walks through the same valley. They end within a few thousandths of each other
+      (≈ the noise between two seeds), which is as close as two float32 implementations can be expected
+      to agree after 200,000 steps.
+      """)
   }
   c.result("train loss", f4(tr))
   c.result("dev loss", f4(dv))
@@ -507,6 +581,7 @@ nb.cell("Sampling 20 names", """
   let novel = samples.filter { !known.contains(String($0.dropLast())) }.count
   c.print("\(novel) of 20 are not in names.txt")
   c.result("samples", samples.prefix(5).joined(separator: " "))
+  c.think("The model can only see three characters back. What kind of mistake in a long name does that make likely?")
 }
 
 nb.cell("Temperature and top-k", """

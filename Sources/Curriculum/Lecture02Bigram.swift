@@ -1,8 +1,75 @@
 import Quiz
 
 extension LectureInfo {
-  /// Lecture 2 (metadata only until its lecture lands).
+  /// Lecture 2: makemore part 1, the bigram character model, first by counting, then as a
+  /// one-layer neural network trained by gradient descent.
   public static let bigram = LectureInfo(
     number: 2, slug: "Bigram", executable: "Lecture02Bigram",
-    title: "Bigram", summary: "", objectives: [], defaultSeed: 2147483647, tests: [], questions: [])
+    title: "The spelled-out intro to language modeling: building makemore",
+    summary: "A character-level bigram model of 32,033 names: counted into a 27×27 table, sampled, scored by "
+      + "negative log-likelihood, then re-learned as a one-layer neural net with gradient descent.",
+    objectives: [
+      "Count bigrams with start/end tokens, first in a dictionary and then in a 27×27 matrix with a single '.' token",
+      "Turn counts into row-normalised probabilities with broadcasting, and explain the keepdim bug",
+      "Sample names with a seeded generator and explain why the same seed gives different names across PyTorch versions",
+      "Compute likelihood, log-likelihood and the average negative log-likelihood of a data set, and why float32 sums differ",
+      "Explain why smoothing (fake counts) avoids infinite loss on unseen bigrams",
+      "Build one-hot inputs, a linear layer and a softmax, and train W by gradient descent to the counting model's loss",
+      "Explain why one-hot @ W selects a row of W and why weight regularisation acts like smoothing",
+    ],
+    defaultSeed: 2147483647,
+    tests: ["Tests/LectureTests/Lecture02Tests.swift", "Tests/RandomTests/SamplingTests.swift"],
+    questions: [
+      Question(id: "l2-vocab-size", prompt: "With 26 letters and the single '.' start/end token, how many rows does the bigram count matrix N have?",
+               kind: .numeric(answer: 27, tolerance: 0),
+               explanation: "26 letters + 1 special token = 27; N is 27×27 and row i counts what follows character i."),
+      Question(id: "l2-single-token", prompt: "Why does the lecture replace the <S> and <E> tokens by one '.' token?",
+               kind: .multipleChoice([
+                 "It makes sampling faster",
+                 "With two tokens, one row (after <E>) and one column (before <S>) would always be zero",
+                 "PyTorch cannot index with strings",
+                 "It improves the loss",
+               ], answer: 1),
+               explanation: "Nothing follows <E> and nothing precedes <S>; merging them removes the wasted row and column and keeps the model the same."),
+      Question(id: "l2-keepdim", prompt: "P has shape (27, 27). What shape does P.sum(1) (without keepdim) broadcast as in P / P.sum(1)?",
+               kind: .multipleChoice(["(27, 1)", "(1, 27)", "(27, 27)", "It raises an error"], answer: 1),
+               explanation: "Broadcasting aligns shapes from the right: (27,) becomes (1, 27), a row copied down, so each column is divided by a row sum: a silent bug."),
+      Question(id: "l2-nll-definition", prompt: "Name the loss the lecture minimises: the average of −log p(correct next character).",
+               kind: .shortAnswer(accepted: ["negative log likelihood", "negative log-likelihood", "nll", "cross entropy", "cross-entropy"]),
+               explanation: "The average negative log-likelihood: maximising the likelihood (a product of probabilities) is the same as minimising the mean of −log p."),
+      Question(id: "l2-uniform-loss", prompt: "What average NLL does a model that predicts all 27 characters with equal probability get? (natural log, 4 decimals)",
+               kind: .numeric(answer: 3.2958, tolerance: 1e-3),
+               explanation: "−ln(1/27) = ln 27 ≈ 3.2958: the baseline every trained model must beat."),
+      Question(id: "l2-count-loss", prompt: "Roughly what average NLL does the counting bigram model reach on names.txt?",
+               kind: .numeric(answer: 2.454, tolerance: 0.01),
+               explanation: "≈ 2.454 (2.4540 in float64, 2.4546 with +1 smoothing): the best any bigram model can do on this training set."),
+      Question(id: "l2-andrejq", prompt: "Without smoothing, what is the loss of the name \"andrejq\" under the counting model?",
+               kind: .multipleChoice(["About 3.5", "0", "Infinite", "About 2.45"], answer: 2),
+               explanation: "The bigram 'jq' never occurs, so its probability is 0 and −log 0 = ∞. Adding fake counts (+1) makes it finite (≈ 3.48)."),
+      Question(id: "l2-onehot-row", prompt: "If xenc is the one-hot vector of index 5, what is xenc @ W?",
+               kind: .multipleChoice(["The sum of W's columns", "Row 5 of W", "Column 5 of W", "A vector of 27 ones"], answer: 1),
+               explanation: "All terms but the one multiplied by the single 1 vanish: a one-hot vector selects a row; an embedding lookup is the same thing without the matmul."),
+      Question(id: "l2-softmax", prompt: "Which two steps turn the logits into probabilities (together called softmax)?",
+               kind: .multipleChoice(["log, then sum", "exp, then divide by the row sum", "square, then normalise", "sigmoid of each logit"], answer: 1),
+               explanation: "Interpret logits as log-counts: exp gives positive counts, dividing by the row sum normalises them."),
+      Question(id: "l2-regularisation", prompt: "The loss adds 0.01·mean(W²). What does this correspond to in the counting model?",
+               kind: .shortAnswer(accepted: ["smoothing", "fake counts", "laplace"]),
+               explanation: "Pulling W toward 0 pushes predictions toward uniform, like adding fake counts: a stronger pull is more smoothing."),
+      Question(id: "l2-multinomial-versions", prompt: "Why does the 2022 video print 'mor.' while today's PyTorch prints 'cexze.' with the same seed?",
+               kind: .multipleChoice([
+                 "The names.txt file changed",
+                 "The Mersenne Twister was replaced",
+                 "torch.multinomial with one sample switched algorithms in 2.1 and consumes random numbers differently",
+                 "Float32 rounding",
+               ], answer: 2),
+               explanation: "Same seed, same raw stream, but the new exponential-race algorithm draws one number per category instead of one per sample."),
+      Question(id: "l2-float32-sum", prompt: "The float32 running sum of 228,146 log-probabilities gives 2.4541 while float64 gives 2.4540. Why?",
+               kind: .multipleChoice([
+                 "log is inaccurate in float32",
+                 "Each addition to a large running total rounds away low bits; the error accumulates",
+                 "The division by n is inexact",
+                 "PyTorch uses a different log base",
+               ], answer: 1),
+               explanation: "Near −560,000 a float32 can only resolve steps of 1/16; 228,146 roundings add up in the fourth decimal of the mean."),
+    ])
 }

@@ -1,8 +1,89 @@
 import Quiz
 
 extension LectureInfo {
-  /// Lecture 3 (metadata only until its lecture lands).
+  /// Lecture 3: makemore part 2, a Bengio-style MLP over a 3-character context with learned
+  /// character embeddings, trained with minibatches and evaluated on train/dev splits.
   public static let mlp = LectureInfo(
     number: 3, slug: "MLP", executable: "Lecture03MLP",
-    title: "MLP", summary: "", objectives: [], defaultSeed: 2147483647, tests: [], questions: [])
+    title: "Building makemore Part 2: MLP",
+    summary: "A Bengio et al. (2003) MLP: character embeddings, a tanh hidden layer and cross-entropy, trained with "
+      + "minibatches, a learning-rate finder and train/dev/test splits, then sampled with temperature and top-k.",
+    objectives: [
+      "Build the (context → next character) data set with a block size of 3",
+      "Explain embedding lookup C[X] and its equivalence with one-hot @ C",
+      "Explain why view is free (storage, shape, strides) and how it differs from cat/unbind",
+      "Compute the loss by hand and explain why the fused cross-entropy is numerically safer",
+      "Train with minibatches and find a learning rate with an exponential sweep",
+      "Use train/dev/test splits to tell underfitting from overfitting",
+      "Read a 2-D embedding plot, and sample names with temperature and top-k",
+    ],
+    defaultSeed: 2147483647,
+    tests: ["Tests/LectureTests/Lecture03Tests.swift"],
+    questions: [
+      Question(id: "l3-emb-shape", prompt: "C has shape (27, 10) and X has shape (32, 3). What is the shape of C[X]?",
+               kind: .multipleChoice(["(32, 10)", "(32, 3, 10)", "(27, 3, 10)", "(32, 30, 27)"], answer: 1),
+               explanation: "Indexing with an index tensor replaces each index by its row: X's shape followed by the row shape."),
+      Question(id: "l3-hidden-input", prompt: "With block size 3 and 10-D embeddings, how many inputs does each hidden neuron receive?",
+               kind: .numeric(answer: 30, tolerance: 0),
+               explanation: "Three embeddings of 10 numbers concatenated: emb.view(-1, 30)."),
+      Question(id: "l3-param-count", prompt: "How many parameters has the MLP with 10-D embeddings, 200 hidden units, block size 3 and 27 characters?",
+               kind: .numeric(answer: 11897, tolerance: 0),
+               explanation: "27·10 + 30·200 + 200 + 200·27 + 27 = 270 + 6000 + 200 + 5400 + 27 = 11,897."),
+      Question(id: "l3-view-free", prompt: "Why does emb.view(32, 6) cost almost nothing?",
+               kind: .multipleChoice([
+                 "It runs on a background thread",
+                 "It only changes the shape and strides; the storage (the numbers) is shared, not copied",
+                 "It is cached",
+                 "It copies with SIMD",
+               ], answer: 1),
+               explanation: "A tensor is storage + shape + strides + offset; a view makes a new header over the same storage."),
+      Question(id: "l3-onehot-embedding", prompt: "C[5] equals which matrix product?",
+               kind: .multipleChoice(["C @ one_hot(5)", "one_hot(5, 27).float() @ C", "C.T @ C", "one_hot(5) * C"], answer: 1),
+               explanation: "A one-hot row vector times C selects row 5: an embedding is a linear layer on one-hot inputs."),
+      Question(id: "l3-cross-entropy", prompt: "Why is F.cross_entropy preferred over exp / sum / log by hand? Give the numerical reason.",
+               kind: .shortAnswer(accepted: ["overflow", "subtract the max", "max", "nan", "inf", "stable", "stability"]),
+               explanation: "exp of a large logit overflows to inf and inf/inf is nan; the fused version subtracts the row maximum first (and has a simpler backward)."),
+      Question(id: "l3-overfit-batch", prompt: "Overfitting 32 examples, the loss stops around 0.25 instead of 0. Why?",
+               kind: .multipleChoice([
+                 "The learning rate is too small",
+                 "The same context (e.g. '...') is followed by different characters, so no prediction can be right for all",
+                 "tanh saturates",
+                 "The batch is too small",
+               ], answer: 1),
+               explanation: "'...' starts every name; the best the net can do is spread probability over e, o, a, i, s."),
+      Question(id: "l3-lr-finder", prompt: "The learning-rate finder sweeps lr = 10**lre for lre in linspace(−3, 0, 1000). Which learning rate did the lecture pick?",
+               kind: .numeric(answer: 0.1, tolerance: 1e-9),
+               explanation: "The loss is lowest and still stable around lre = −1, so lr = 0.1 (then 0.01 late in training)."),
+      Question(id: "l3-splits", prompt: "What is the dev (validation) split used for?",
+               kind: .multipleChoice([
+                 "Training the parameters",
+                 "Tuning hyperparameters (sizes, learning rate, steps)",
+                 "Reporting the final number",
+                 "Nothing: it is a backup",
+               ], answer: 1),
+               explanation: "Train fits the parameters, dev chooses hyperparameters, test is evaluated rarely at the end."),
+      Question(id: "l3-underfit", prompt: "Train loss 2.23 and dev loss 2.24 after training: underfitting or overfitting?",
+               kind: .shortAnswer(accepted: ["underfitting", "underfit", "under"]),
+               explanation: "Equal losses mean the model does not even fit the training data better than new data: it needs more capacity (or training)."),
+      Question(id: "l3-minibatch", prompt: "Why train on random minibatches of 32 instead of the full 182,625 training examples per step?",
+               kind: .multipleChoice([
+                 "Minibatch gradients are exact",
+                 "Many cheap, noisy gradient steps make more progress per second than few exact ones",
+                 "The full batch does not fit in float32",
+                 "Minibatches prevent overfitting entirely",
+               ], answer: 1),
+               explanation: "The minibatch gradient is a noisy but unbiased estimate; thousands of fast steps beat a handful of exact ones."),
+      Question(id: "l3-temperature", prompt: "Sampling with temperature T divides the logits by T. What does T = 0.5 do to the names?",
+               kind: .multipleChoice([
+                 "More random and longer",
+                 "Safer and more repetitive: likely characters become likelier",
+                 "Nothing",
+                 "It makes every character equally likely",
+               ], answer: 1),
+               explanation: "T < 1 sharpens the softmax toward the most likely characters; T > 1 flattens it toward uniform."),
+      Question(id: "l3-initial-loss", prompt: "The lecture's first loss is about 27.9 although uniform guessing gives −ln(1/27). What is that value (4 decimals)?",
+               kind: .numeric(answer: 3.2958, tolerance: 1e-3),
+               explanation: "ln 27 ≈ 3.2958; the randn initialisation makes logits huge and confidently wrong, which lecture 4 fixes."),
+    ],
+    reportArguments: ["--full"])
 }
