@@ -7,16 +7,6 @@ import ZeroToHero
 
 let nb = Notebook(.bigram)
 
-#if os(Linux)
-// glibc's mallopt (not exported by the Glibc module): parameters -1 = M_TRIM_THRESHOLD, -3 = M_MMAP_THRESHOLD.
-@_silgen_name("mallopt") func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
-// The neural bigram allocates a dozen 25 MB tensors per step. By default glibc hands blocks that
-// large back to the kernel on every free (mmap/munmap), and the kernel zeroes fresh pages on each
-// reuse. Keeping them in the heap lets every step reuse the previous step's blocks.
-_ = mallopt(-3, 512 << 20)
-_ = mallopt(-1, 1 << 30)
-#endif
-
 // MARK: - Small formatting helpers (the lecture prints numbers the way PyTorch does)
 
 /// `0.1377`: four decimals, like PyTorch's default tensor print.

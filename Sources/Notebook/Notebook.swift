@@ -49,6 +49,7 @@ public final class Notebook {
       usageError = error
     }
     console = Console(color: options.color)
+    AllocatorTuning.keepLargeBlocksInHeap()
   }
 
   // MARK: - What cells read

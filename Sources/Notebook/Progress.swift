@@ -62,12 +62,13 @@ public final class Progress {
       write("\r\u{1B}[K\(label) \(bar) \(Int(fraction * 100))% \(step)/\(total)  \(Progress.rate(rate))  ETA \(Progress.duration(eta))"
             + (extra.isEmpty ? "" : "  \(extra)"))
     } else {
-      while nextTenth <= 10 && step * 10 >= total * nextTenth {
-        let extra = message()
-        write("\(label): \(step)/\(total) (\(nextTenth * 10)%)  \(Progress.rate(rate))  ETA \(Progress.duration(eta))"
-              + (extra.isEmpty ? "" : "  \(extra)") + "\n")
-        nextTenth += 1
-      }
+      // One line when a new tenth of the work is done (a jump over several tenths prints once).
+      guard nextTenth <= 10 && step * 10 >= total * nextTenth else { return }
+      while nextTenth <= 10 && step * 10 >= total * nextTenth { nextTenth += 1 }
+      let extra = message()
+      let percent = Int(fraction * 100)
+      write("\(label): \(step)/\(total) (\(percent)%)  \(Progress.rate(rate))  ETA \(Progress.duration(eta))"
+            + (extra.isEmpty ? "" : "  \(extra)") + "\n")
     }
   }
 

@@ -237,9 +237,6 @@ extension Tensor {
     defer { withExtendedLifetime(c) {} }
     stridedBinary(shape, dst: pointer, strides, pointer, strides, c.pointer, [Int](repeating: 0, count: rank), SecondFunction())
   }
-
-  /// `self += other` (same shape or broadcastable into it) without any checks on grad mode.
-  func addUnrecorded(_ other: Tensor) { addInPlaceUnrecorded(self, other, scale: 1) }
 }
 
 /// `dst += scale · src` in place (src broadcast to dst's shape); the workhorse of gradient

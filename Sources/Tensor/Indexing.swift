@@ -132,11 +132,19 @@ extension Tensor {
   /// Element-wise choice `cond != 0 ? a : b` with broadcasting of all three (`torch.where`).
   public static func `where`(_ cond: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
     let shape = broadcastShapes(broadcastShapes(cond.shape, a.shape, op: "where"), b.shape, op: "where")
-    let m = cond.expand(shape).contiguousCopy()
+    // out = b everywhere, then a where the condition holds: two strided passes, no copies.
     let out = Tensor(uninitialized: shape)
-    let aFull = a.expand(shape).contiguousCopy(), bFull = b.expand(shape).contiguousCopy()
-    for i in 0..<out.count { out.pointer[i] = m.pointer[i] != 0 ? aFull.pointer[i] : bFull.pointer[i] }
+    let os = contiguousStrides(shape)
+    let sa = broadcastStrides(shape: a.shape, strides: a.strides, to: shape)
+    let sb = broadcastStrides(shape: b.shape, strides: b.strides, to: shape)
+    let sc = broadcastStrides(shape: cond.shape, strides: cond.strides, to: shape)
+    stridedCopy(shape, dst: out.pointer, os, b.pointer, sb)
+    let o = out.pointer, cp = cond.pointer, ap = a.pointer
+    forEachRow(shape, os, sc, sa) { n, o0, d0, o1, d1, o2, d2 in
+      for j in 0..<n where cp[o1 &+ j &* d1] != 0 { o[o0 &+ j &* d0] = ap[o2 &+ j &* d2] }
+    }
     if shouldRecord(a, b) {
+      let m = withNoGrad { cond.expand(shape).contiguousCopy().ne(0) }
       out.setGradFn("where", [a, b]) { _, g, inputs in
         let (x, y) = (inputs[0], inputs[1])
         if x.requiresGrad { x.accumulateGrad((g * m).sumTo(x.shape), owned: true) }

@@ -8,8 +8,8 @@ extension Tensor {
     if isContiguous { return self }
     let out = contiguousCopy()
     if Tensor.shouldRecord(self) {
-      out.setGradFn("contiguous", [self]) { _, g, inputs in
-        inputs[0].accumulateGradStrided(g)
+      out.setGradFn("contiguous", [self]) { out, g, inputs in
+        inputs[0].accumulateGrad(g, owned: !out.retainsGrad)
       }
     }
     return out
@@ -24,12 +24,6 @@ extension Tensor {
       stridedCopy(shape, dst: out.pointer, out.strides, pointer, strides)
     }
     return out
-  }
-
-  /// Adds the contiguous gradient `g` (this tensor's shape) into `grad`, whatever this tensor's
-  /// own layout (gradients are always contiguous).
-  func accumulateGradStrided(_ g: Tensor) {
-    accumulateGrad(g, owned: false)
   }
 
   /// Adds the gradient `g` of a slice into the matching region of this tensor's (contiguous)

@@ -22,6 +22,17 @@ import Testing
     #expect(!lines.contains("\u{1B}"))
   }
 
+  @Test func aJumpOverSeveralTenthsPrintsOneLine() {
+    var lines: [String] = []
+    let p = Progress("eval", total: 10, isTerminal: false, write: { lines.append($0) }, clock: { 0 })
+    p.update(3)
+    p.update(4)
+    p.update(10)
+    #expect(lines.count == 3)
+    #expect(lines[0].hasPrefix("eval: 3/10 (30%)"))
+    #expect(lines[2].hasPrefix("eval: 10/10 (100%)"))
+  }
+
   @Test func barOnATerminalAndALongRunEstimate() {
     var text = ""
     var now = 0.0

@@ -46,6 +46,9 @@ while let arg = args.popFirst() {
 FileHandle.standardError.write(Data("warning: debug build; run `swift run -c release Benchmarks` for real numbers\n".utf8))
 #endif
 
+// As in every lecture (Notebook does this): large activations are reused from the heap.
+AllocatorTuning.keepLargeBlocksInHeap()
+
 let selected = prefixes.isEmpty ? allWorkloads : allWorkloads.filter { w in prefixes.contains { w.name.hasPrefix($0) } }
 if selected.isEmpty {
   FileHandle.standardError.write(Data("error: no workload matches \(prefixes)\n".utf8)); exit(2)
