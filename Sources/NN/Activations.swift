@@ -63,7 +63,7 @@ public final class GELU: Layer {
           }
         }
       }
-      return [dx]
+      return deliver([dx], to: inputs)
     }
   }
 }

@@ -49,11 +49,11 @@ func fusedCausalSoftmax(_ scores: Tensor, scale: Float) -> Tensor {
   x.withUnsafeBufferPointer { probs.p.update(from: $0.baseAddress!, count: x.count) }
   causalSoftmaxRows(probs.p, rows: rows, t: t, scale: scale)
   let out = Tensor(shape: x.shape) { $0.baseAddress!.update(from: probs.p, count: x.count) }
-  return Tensor.customOp("causalSoftmax", inputs: [x], output: out) { g, _ in
-    [Tensor(shape: g.shape) { db in
+  return Tensor.customOp("causalSoftmax", inputs: [x], output: out) { g, inputs in
+    deliver([Tensor(shape: g.shape) { db in
       g.withUnsafeBufferPointer { db.baseAddress!.update(from: $0.baseAddress!, count: g.count) }
       causalSoftmaxBackwardRows(db.baseAddress!, probs.p, rows: rows, t: t, scale: scale)
-    }]
+    }], to: inputs)
   }
 }
 
@@ -102,6 +102,6 @@ func fusedCausalAttention(_ qkv: Tensor, heads nh: Int) -> Tensor {
         }
       }
     }
-    return [dqkv]
+    return deliver([dqkv], to: inputs)
   }
 }

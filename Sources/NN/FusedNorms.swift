@@ -23,6 +23,17 @@ final class FloatBuffer {
   deinit { p.deallocate() }
 }
 
+/// Hands freshly computed gradients straight to the inputs' `.grad` (adding when one is already
+/// there) and returns nils for `Tensor.customOp`, which would otherwise copy each one first. Every
+/// tensor in `grads` must be a new buffer owned by nobody else.
+func deliver(_ grads: [Tensor?], to inputs: [Tensor]) -> [Tensor?] {
+  for (x, g) in zip(inputs, grads) {
+    guard x.requiresGrad, let g else { continue }
+    if let existing = x.grad { existing.addInPlace(g) } else { x.grad = g }
+  }
+  return Array(repeating: nil, count: inputs.count)
+}
+
 /// Σ f(j) over j < n with 16 independent lanes (vectorised; fixed order, thread-independent).
 @inline(__always)
 func laneSum(_ n: Int, _ f: (Int) -> SIMD16<Float>, scalar: (Int) -> Float) -> Float {
@@ -122,8 +133,8 @@ func fusedBatchNorm(_ x: Tensor, weight: Tensor, bias: Tensor, rows m: Int, eps:
           }
         }
       }
-      return [dx, Tensor(Array(UnsafeBufferPointer(start: dGamma.p, count: c))),
-              Tensor(Array(UnsafeBufferPointer(start: dBeta.p, count: c)))]
+      return deliver([dx, Tensor(Array(UnsafeBufferPointer(start: dGamma.p, count: c))),
+                      Tensor(Array(UnsafeBufferPointer(start: dBeta.p, count: c)))], to: inputs)
     }
   }
   return (y, mean, varU)
@@ -188,6 +199,6 @@ func fusedLayerNorm(_ x: Tensor, weight: Tensor, bias: Tensor?, eps: Float) -> T
     }
     let dGammaT = Tensor(Array(UnsafeBufferPointer(start: dGamma.p, count: c)))
     let grads: [Tensor?] = [inputs[0].requiresGrad ? dx : nil, dGammaT]
-    return inputs.count == 3 ? grads + [Tensor(Array(UnsafeBufferPointer(start: dBeta.p, count: c)))] : grads
+    return deliver(inputs.count == 3 ? grads + [Tensor(Array(UnsafeBufferPointer(start: dBeta.p, count: c)))] : grads, to: inputs)
   }
 }

@@ -148,13 +148,13 @@ public final class Linear: Layer {
                 sgemm(transA: true, transB: false, m: k, n: n, k: m, a: xp, lda: k, b: gp, ldb: n, c: d.baseAddress!, ldc: n)
               }
             }
-            guard inputs.count == 3 else { return [dx, dw] }
+            guard inputs.count == 3 else { return deliver([dx, dw], to: inputs) }
             let db = Tensor(shape: [n]) { d in
               let dp = d.baseAddress!
               dp.initialize(repeating: 0, count: n)
               for r in 0..<m { let row = gp + r * n; for j in 0..<n { dp[j] += row[j] } }
             }
-            return [dx, dw, db]
+            return deliver([dx, dw, db], to: inputs)
           }
         }
       }
