@@ -47,7 +47,6 @@ public final class Head: Layer {
   public func callAsFunction(_ x: Tensor) -> Tensor {
     checkInput(x.rank == 3 && x.shape[1] <= blockSize && x.shape[2] == embedding, "Head",
                "expects (B, T ≤ \(blockSize), \(embedding)), got shape \(x.shape)")
-    let t = x.shape[1]
     let k = key(x), q = query(x)
     let factor = Float(pow(Double(scale == .headSize ? k.shape[2] : embedding), -0.5))
     // softmax(masked_fill(q·kᵀ·factor, future, −inf)) as one fused node.
