@@ -72,10 +72,12 @@ public final class Progress {
     }
   }
 
-  /// Ends the display (clears the bar on a terminal) and reports the wall time.
-  public func finish(_ message: String = "") {
+  /// Ends the display (clears the bar on a terminal) and reports the wall time. The loop is taken
+  /// to have run all `total` steps unless `completed` says otherwise.
+  public func finish(_ message: String = "", completed: Int? = nil) {
     guard !finished else { return }
     finished = true
+    lastStep = completed ?? total
     let elapsed = clock() - start
     let rate = elapsed > 0 ? Double(lastStep) / elapsed : 0
     let text = "\(label): done, \(lastStep) steps in \(Progress.duration(elapsed)) (\(Progress.rate(rate)))"
