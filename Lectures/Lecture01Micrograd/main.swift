@@ -19,16 +19,6 @@ let nb = Notebook(.micrograd, extraFlags: [
   ExtraFlag("--dot", help: "also print the neuron's expression graph as Graphviz DOT (pipe into `dot -Tsvg`)"),
 ])
 
-/// `%.4f`, the precision of the lecture's graph drawings.
-func f4(_ x: Double) -> String { String(format: "%.4f", x) }
-
-/// Milliseconds since an arbitrary origin, for timing one run of a closure.
-func milliseconds(_ body: () -> Void) -> Double {
-  let start = DispatchTime.now().uptimeNanoseconds
-  body()
-  return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-}
-
 /// The lecture's first expression: a = 2, b = −3, c = 10, e = a·b, d = e + c, f = −2, L = d·f.
 func makeL() -> (L: Value, a: Value, b: Value, c: Value, d: Value, e: Value, f: Value) {
   let a = Value(2.0, label: "a"), b = Value(-3.0, label: "b"), c = Value(10.0, label: "c")

@@ -7,31 +7,6 @@ import ZeroToHero
 
 let nb = Notebook(.bigram)
 
-// MARK: - Small formatting helpers (the lecture prints numbers the way PyTorch does)
-
-/// `0.1377`: four decimals, like PyTorch's default tensor print.
-func f4(_ x: Float) -> String { String(format: "%.4f", x) }
-/// A row of numbers in PyTorch's style, `perLine` values a line.
-func torchList(_ xs: [Float], decimals: Int = 4, perLine: Int = 9) -> String {
-  let items = xs.map { String(format: "%.\(decimals)f", $0) }
-  var lines: [String] = []
-  for start in stride(from: 0, to: items.count, by: perLine) {
-    lines.append(items[start..<min(start + perLine, items.count)].joined(separator: ", "))
-  }
-  return "[" + lines.joined(separator: ",\n ") + "]"
-}
-/// CPU seconds used by this process so far (all threads): on a shared machine wall time also
-/// counts the time spent waiting for a core.
-func processCPUSeconds() -> Double {
-  var t = timespec()
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
-  return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-}
-/// `(27, 27)`: a shape as PyTorch prints it.
-func shapeText(_ shape: [Int]) -> String {
-  "(" + shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? "," : "") + ")"
-}
-
 // MARK: - State shared between cells
 
 var names: Names! = nil
@@ -168,7 +143,7 @@ nb.cell("Row 0: how names start", """
   let row = Tensor(N[0].map(Float.init))
   let p = row / row.sum()
   c.print("p = N[0] / N[0].sum()")
-  c.print(torchList(p.scalars))
+  c.print(torchList(p.scalars, perLine: 9))
   c.print("p.sum() =", f4(p.sum().item()))
   c.trace("N[0].sum() = \(Int(row.sum().item())) = the number of names")
 }
@@ -426,7 +401,7 @@ nb.cell("Softmax: from log-counts to probabilities", """
   let counts = logits.exp()
   let probs = counts / counts.sum(dim: 1, keepdim: true)
   c.print("probs.shape =", shapeText(probs.shape))
-  c.print("probs[0] =", torchList(probs[0].scalars))
+  c.print("probs[0] =", torchList(probs[0].scalars, perLine: 9))
   c.print("probs[0].sum() =", f4(probs[0].sum().item()))
   c.shape("logits", logits.shape, "log-counts")
   c.shape("counts", counts.shape, "= logits.exp()")
@@ -452,7 +427,7 @@ nb.cell("How wrong is the random network? Example by example", """
     nlls.append(-logp)
     rows.append(["\(i + 1)", "\(names.itos[x])\(names.itos[y])", "\(x),\(y)", String(format: "%.7f", p), f4(logp), f4(-logp)])
     c.trace("--------\nbigram example \(i + 1): \(names.itos[x])\(names.itos[y]) (indexes \(x),\(y))\ninput to the neural net: \(x)\n"
-            + "output probabilities from the neural net: \(torchList(probs[i].scalars))\nlabel (actual next character): \(y)\n"
+            + "output probabilities from the neural net: \(torchList(probs[i].scalars, perLine: 9))\nlabel (actual next character): \(y)\n"
             + "probability assigned by the net to the correct character: \(p)\nlog likelihood: \(logp)\nnegative log likelihood: \(-logp)")
   }
   c.table(["#", "bigram", "indexes", "p(correct)", "log p", "NLL"], rows)

@@ -8,28 +8,6 @@ import ZeroToHero
 
 let nb = Notebook(.mlp)
 
-// MARK: - Helpers
-
-/// `0.1377`: four decimals.
-func f4(_ x: Float) -> String { String(format: "%.4f", x) }
-/// A list of numbers in PyTorch's style.
-func torchList(_ xs: [Float], decimals: Int = 4) -> String {
-  "[" + xs.map { $0.isNaN ? "nan" : String(format: "%.\(decimals)f", $0) }.joined(separator: ", ") + "]"
-}
-/// `(32, 3, 2)`: a shape as PyTorch prints it.
-func shapeText(_ shape: [Int]) -> String {
-  "(" + shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? "," : "") + ")"
-}
-/// Seconds elapsed since `start` (from `DispatchTime.now().uptimeNanoseconds`).
-func secondsSince(_ start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
-/// CPU seconds used by this process so far (all threads): unlike wall time, it does not count
-/// time spent waiting for a core on a shared machine.
-func processCPUSeconds() -> Double {
-  var t = timespec()
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
-  return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-}
-
 /// The lecture's model: an embedding table C, one tanh hidden layer (W1, b1) and a linear
 /// output layer (W2, b2), every parameter drawn from a standard normal in that order.
 struct MLP {

@@ -74,8 +74,7 @@ public final class Cell {
 
   /// A shape trace line, `name  (32, 3, 10)`: printed only with `--verbose`.
   public func shape(_ name: String, _ shape: [Int], _ note: String = "") {
-    let dims = "(" + shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? "," : "") + ")"
-    trace("shape  " + TextLayout.pad(name, 14) + " " + dims + (note.isEmpty ? "" : "   " + note))
+    trace("shape  " + TextLayout.pad(name, 14) + " " + shapeText(shape) + (note.isEmpty ? "" : "   " + note))
   }
 
   /// A "why" aside: the reasoning behind a step. Printed with `--verbose`; folded on the page.
