@@ -71,5 +71,6 @@ extension LectureInfo {
                  "PyTorch uses a different log base",
                ], answer: 1),
                explanation: "Near −560,000 a float32 can only resolve steps of 1/16; 228,146 roundings add up in the fourth decimal of the mean."),
-    ])
+    ],
+    reportArguments: ["--full"])
 }
