@@ -10,7 +10,7 @@ import PackageDescription
 // become a hardware FMA instead of a per-lane `fmaf` call (1.4 vs ~200 GFLOP/s measured here), and
 // `-O` keeps a debug build of a SIMD kernel within 2x of release (1.72 s → 0.045 s measured).
 // SwiftPM accepts these unsafe flags because this is a root package; another package can still
-// depend on the libraries by local path (`.package(path: ...)`).
+// depend on the libraries by local path (a path dependency).
 let numeric: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", "native"])]
 let libm: [LinkerSetting] = [.linkedLibrary("m", .when(platforms: [.linux]))]
 
