@@ -130,17 +130,46 @@ func stridedBinary(_ shape: [Int],
 /// The gradient of the divisor of `x / y` when y holds one value per row of the last dim
 /// (`counts / counts.sum(dim: 1, keepdim: true)`): `gy[r] = Σⱼ −(g[r, j]·x[r, j]) / (y[r]·y[r])`
 /// for `rows` rows of `n`. Each term is rounded as in the unfused
-/// `(-(g * x) / (y * y)).sum(dim: -1, keepdim: true)` and summed by the same `contiguousSum`, so
-/// the result is bit-identical to it, in one pass over g and x with a one-row scratch buffer
-/// instead of four full-size temporaries.
+/// `(-(g * x) / (y * y)).sum(dim: -1, keepdim: true)` and added in `contiguousSum`'s order (16
+/// lanes, then across lanes, then the tail), so the result is bit-identical to it, in one pass
+/// over g and x without full-size temporaries. The terms stay in registers: the tail's terms
+/// come from one overlapping block ending at the row's end.
 func divisorGradientPerRow(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>,
                            into gy: UnsafeMutablePointer<Float>, rows: Int, n: Int) {
-  withUnsafeTemporaryAllocation(of: Float.self, capacity: n) { scratch in
-    let terms = scratch.baseAddress!
-    for r in 0..<rows {
-      let squared = SIMD16<Float>(repeating: y[r] * y[r])
-      simdRow(n, terms, g + r &* n, 1, x + r &* n, 1) { -($0 * $1) / squared }
-      gy[r] = contiguousSum(terms, n)
+  @inline(__always) func terms(_ gr: UnsafePointer<Float>, _ xr: UnsafePointer<Float>, at j: Int,
+                               _ squared: SIMD16<Float>) -> SIMD16<Float> {
+    let a = UnsafeRawPointer(gr).loadUnaligned(fromByteOffset: j &* 4, as: SIMD16<Float>.self)
+    let b = UnsafeRawPointer(xr).loadUnaligned(fromByteOffset: j &* 4, as: SIMD16<Float>.self)
+    return -(a * b) / squared
+  }
+  if n < 16 || n > 256 {
+    // Short rows (one padded block) and long ones (pairwise sums) go through a scratch row.
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: n) { scratch in
+      let t = scratch.baseAddress!
+      for r in 0..<rows {
+        let squared = y[r] * y[r]
+        let gr = g + r &* n, xr = x + r &* n
+        for j in 0..<n { t[j] = -(gr[j] * xr[j]) / squared }
+        gy[r] = contiguousSum(t, n)
+      }
     }
+    return
+  }
+  let last = n &- 16
+  for r in 0..<rows {
+    let squared = SIMD16<Float>(repeating: y[r] * y[r])
+    let gr = g + r &* n, xr = x + r &* n
+    var acc = SIMD16<Float>(repeating: 0)
+    var j = 0
+    while j &+ 16 <= n {
+      acc += terms(gr, xr, at: j, squared)
+      j &+= 16
+    }
+    var s = acc.sum()
+    if j < n {
+      let tail = terms(gr, xr, at: last, squared)
+      while j < n { s += tail[j &- last]; j &+= 1 }
+    }
+    gy[r] = s
   }
 }
