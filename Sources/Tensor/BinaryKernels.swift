@@ -33,12 +33,27 @@ enum ElementOp {
 @inline(__always)
 func binaryRow(_ op: ElementOp, _ n: Int, _ out: UnsafeMutablePointer<Float>,
                _ x: UnsafePointer<Float>, _ xStep: Int, _ y: UnsafePointer<Float>, _ yStep: Int) {
+  binaryRows(op, rows: 1, n, out, x, xStep, 0, y, yStep, 0)
+}
+
+/// `binaryRow` over `rows` consecutive rows of a contiguous `out` (row r starts at `r·n`); row r
+/// of x starts at `r·xRowStride`, of y at `r·yRowStride` (0: every row reads the same values,
+/// as a bias; 1 with step 0: one value per row, as `x / x.sum(1, keepdim: true)`). One switch
+/// for the whole block, so short rows cost no call each.
+func binaryRows(_ op: ElementOp, rows: Int, _ n: Int, _ out: UnsafeMutablePointer<Float>,
+                _ x: UnsafePointer<Float>, _ xStep: Int, _ xRowStride: Int,
+                _ y: UnsafePointer<Float>, _ yStep: Int, _ yRowStride: Int) {
   switch op {
-  case .add: simdRow(n, out, x, xStep, y, yStep) { $0 + $1 }
-  case .sub: simdRow(n, out, x, xStep, y, yStep) { $0 - $1 }
-  case .mul: simdRow(n, out, x, xStep, y, yStep) { $0 * $1 }
-  case .div: simdRow(n, out, x, xStep, y, yStep) { $0 / $1 }
-  case .second: simdRow(n, out, x, xStep, y, yStep) { $1 }
+  case .add:
+    for r in 0..<rows { simdRow(n, out + r &* n, x + r &* xRowStride, xStep, y + r &* yRowStride, yStep) { $0 + $1 } }
+  case .sub:
+    for r in 0..<rows { simdRow(n, out + r &* n, x + r &* xRowStride, xStep, y + r &* yRowStride, yStep) { $0 - $1 } }
+  case .mul:
+    for r in 0..<rows { simdRow(n, out + r &* n, x + r &* xRowStride, xStep, y + r &* yRowStride, yStep) { $0 * $1 } }
+  case .div:
+    for r in 0..<rows { simdRow(n, out + r &* n, x + r &* xRowStride, xStep, y + r &* yRowStride, yStep) { $0 / $1 } }
+  case .second:
+    for r in 0..<rows { simdRow(n, out + r &* n, x + r &* xRowStride, xStep, y + r &* yRowStride, yStep) { $1 } }
   }
 }
 
@@ -118,6 +133,12 @@ func stridedBinary(_ shape: [Int],
                    _ a: UnsafePointer<Float>, _ sa: [Int],
                    _ b: UnsafePointer<Float>, _ sb: [Int],
                    op: ElementOp) {
+  // The common case first: after coalescing, a block of rows over a contiguous destination.
+  let (sh, s0, s1, s2) = coalesce(shape, ds, sa, sb)
+  if sh.count == 2 && s0[0] == sh[1] && s0[1] == 1 && (s1[1] == 0 || s1[1] == 1) && (s2[1] == 0 || s2[1] == 1) {
+    binaryRows(op, rows: sh[0], sh[1], dst, a, s1[1], s1[0], b, s2[1], s2[0])
+    return
+  }
   forEachRow(shape, ds, sa, sb) { n, o0, d0, o1, d1, o2, d2 in
     if (d0 == 1 || n == 1) && (d1 == 0 || d1 == 1) && (d2 == 0 || d2 == 1) {
       binaryRow(op, n, dst + o0, a + o1, d1, b + o2, d2)

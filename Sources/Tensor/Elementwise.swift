@@ -38,8 +38,8 @@ func broadcastKernel(_ a: Tensor, _ b: Tensor, _ out: Tensor, _ op: ElementOp) {
   } else if a.isContiguous && b.isContiguous && a.shape == out.shape && b.rank < a.rank
               && b.count > 0 && a.shape.suffix(b.rank).elementsEqual(b.shape) {
     // `h·W + b`: b repeats along the leading dims.
-    let x = a.pointer, y = b.pointer, inner = b.count
-    for r in 0..<(out.count / inner) { binaryRow(op, inner, o + r &* inner, x + r &* inner, 1, y, 1) }
+    let inner = b.count
+    binaryRows(op, rows: out.count / inner, inner, o, a.pointer, 1, inner, b.pointer, 1, 0)
   } else {
     let sa = broadcastStrides(shape: a.shape, strides: a.strides, to: out.shape)
     let sb = broadcastStrides(shape: b.shape, strides: b.strides, to: out.shape)
