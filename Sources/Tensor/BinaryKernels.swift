@@ -148,21 +148,16 @@ func stridedBinary(_ shape: [Int],
   }
 }
 
-/// The gradient of the divisor of `x / y` when y holds one value per row of the last dim
-/// (`counts / counts.sum(dim: 1, keepdim: true)`): `gy[r] = Σⱼ −(g[r, j]·x[r, j]) / (y[r]·y[r])`
-/// for `rows` rows of `n`. Each term is rounded as in the unfused
+/// Both gradients of `x / y` when y holds one value per row of the last dim
+/// (`counts / counts.sum(dim: 1, keepdim: true)`), for `rows` rows of `n`, in one pass over g
+/// and x: `gx[r, j] = g[r, j] / y[r]` (skipped when `gx` is nil) and
+/// `gy[r] = Σⱼ −(g[r, j]·x[r, j]) / (y[r]·y[r])`. Each term is rounded as in the unfused
 /// `(-(g * x) / (y * y)).sum(dim: -1, keepdim: true)` and added in `contiguousSum`'s order (16
-/// lanes, then across lanes, then the tail), so the result is bit-identical to it, in one pass
-/// over g and x without full-size temporaries. The terms stay in registers: the tail's terms
-/// come from one overlapping block ending at the row's end.
-func divisorGradientPerRow(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>,
-                           into gy: UnsafeMutablePointer<Float>, rows: Int, n: Int) {
-  @inline(__always) func terms(_ gr: UnsafePointer<Float>, _ xr: UnsafePointer<Float>, at j: Int,
-                               _ squared: SIMD16<Float>) -> SIMD16<Float> {
-    let a = UnsafeRawPointer(gr).loadUnaligned(fromByteOffset: j &* 4, as: SIMD16<Float>.self)
-    let b = UnsafeRawPointer(xr).loadUnaligned(fromByteOffset: j &* 4, as: SIMD16<Float>.self)
-    return -(a * b) / squared
-  }
+/// lanes, then across lanes, then the tail), so both results are bit-identical to the unfused
+/// ops, without their four full-size temporaries. The terms stay in registers: the tail's come
+/// from one overlapping block ending at the row's end.
+func divisionGradientsPerRow(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>,
+                             gx: UnsafeMutablePointer<Float>?, gy: UnsafeMutablePointer<Float>, rows: Int, n: Int) {
   if n < 16 || n > 256 {
     // Short rows (one padded block) and long ones (pairwise sums) go through a scratch row.
     withUnsafeTemporaryAllocation(of: Float.self, capacity: n) { scratch in
@@ -172,23 +167,33 @@ func divisorGradientPerRow(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
         let gr = g + r &* n, xr = x + r &* n
         for j in 0..<n { t[j] = -(gr[j] * xr[j]) / squared }
         gy[r] = contiguousSum(t, n)
+        if let gx { for j in 0..<n { gx[r &* n &+ j] = gr[j] / y[r] } }
       }
     }
     return
   }
   let last = n &- 16
   for r in 0..<rows {
+    let divisor = SIMD16<Float>(repeating: y[r])
     let squared = SIMD16<Float>(repeating: y[r] * y[r])
-    let gr = g + r &* n, xr = x + r &* n
+    let gr = UnsafeRawPointer(g + r &* n), xr = UnsafeRawPointer(x + r &* n)
+    let gxr = gx.map { UnsafeMutableRawPointer($0 + r &* n) }
+    /// The terms of block `j`; writes that block of gx on the way.
+    @inline(__always) func terms(at j: Int) -> SIMD16<Float> {
+      let a = gr.loadUnaligned(fromByteOffset: j &* 4, as: SIMD16<Float>.self)
+      let b = xr.loadUnaligned(fromByteOffset: j &* 4, as: SIMD16<Float>.self)
+      gxr?.storeBytes(of: a / divisor, toByteOffset: j &* 4, as: SIMD16<Float>.self)
+      return -(a * b) / squared
+    }
     var acc = SIMD16<Float>(repeating: 0)
     var j = 0
     while j &+ 16 <= n {
-      acc += terms(gr, xr, at: j, squared)
+      acc += terms(at: j)
       j &+= 16
     }
     var s = acc.sum()
     if j < n {
-      let tail = terms(gr, xr, at: last, squared)
+      let tail = terms(at: last)
       while j < n { s += tail[j &- last]; j &+= 1 }
     }
     gy[r] = s

@@ -79,17 +79,18 @@ extension Tensor {
           if x.requiresGrad { x.accumulateGrad((g * y).sumTo(x.shape), owned: true) }
           if y.requiresGrad { y.accumulateGrad((g * x).sumTo(y.shape), owned: true) }
         case .div:
-          if x.requiresGrad { x.accumulateGrad((g / y).sumTo(x.shape), owned: true) }
-          if y.requiresGrad {
-            if let n = g.shape.last, n > 1, g.rank == y.rank, x.shape == g.shape, x.isContiguous, y.isContiguous,
-               y.shape == Array(g.shape.dropLast()) + [1] {
-              // One divisor per row (softmax normalisation): fused, same bits as the line below.
-              let gy = Tensor(uninitialized: y.shape)
-              divisorGradientPerRow(g.pointer, x.pointer, y.pointer, into: gy.pointer, rows: y.count, n: n)
-              y.accumulateGrad(gy, owned: true)
-            } else {
-              y.accumulateGrad((-(g * x) / (y * y)).sumTo(y.shape), owned: true)
-            }
+          if y.requiresGrad, let n = g.shape.last, n > 1, g.rank == y.rank, x.shape == g.shape, x.isContiguous,
+             y.isContiguous, y.shape == Array(g.shape.dropLast()) + [1] {
+            // One divisor per row (softmax normalisation): both gradients in one fused pass, with
+            // the same bits as the general lines below.
+            let gx = x.requiresGrad ? Tensor(uninitialized: x.shape) : nil
+            let gy = Tensor(uninitialized: y.shape)
+            divisionGradientsPerRow(g.pointer, x.pointer, y.pointer, gx: gx?.pointer, gy: gy.pointer, rows: y.count, n: n)
+            if let gx { x.accumulateGrad(gx, owned: true) }
+            y.accumulateGrad(gy, owned: true)
+          } else {
+            if x.requiresGrad { x.accumulateGrad((g / y).sumTo(x.shape), owned: true) }
+            if y.requiresGrad { y.accumulateGrad((-(g * x) / (y * y)).sumTo(y.shape), owned: true) }
           }
         }
       }

@@ -96,7 +96,7 @@ private func apply(_ a: Tensor, _ b: Tensor, _ op: ElementOp) -> Tensor {
 }
 
 @Suite struct FusedBackward {
-  @Test(arguments: [2, 16, 27, 40])
+  @Test(arguments: [2, 16, 27, 40, 300])
   func rowDivisorGradientMatchesTheUnfusedFormula(columns c: Int) {
     let x = tensor([9, c], seed: 1).requiringGrad()
     let y = tensor([9, 1], seed: 2).requiringGrad()
@@ -105,6 +105,10 @@ private func apply(_ a: Tensor, _ b: Tensor, _ op: ElementOp) -> Tensor {
     let (xd, yd) = (x.detach(), y.detach())
     #expect(y.grad!.scalars == (-(g * xd) / (yd * yd)).sum(dim: 1, keepdim: true).scalars)
     #expect(x.grad!.scalars == (g / yd).scalars)
+    // Only the divisor requires grad.
+    let y2 = tensor([9, 1], seed: 2).requiringGrad()
+    (xd / y2).backward(g)
+    #expect(y2.grad!.scalars == y.grad!.scalars)
   }
 
   @Test func softmaxByDivisionHasTheExpectedGradient() {
