@@ -130,6 +130,24 @@ private func apply(_ a: Tensor, _ b: Tensor, _ op: ElementOp) -> Tensor {
   }
 }
 
+@Suite struct GradientTakeOver {
+  @Test func expBackwardLeavesARetainedGradientIntact() {
+    let x = Tensor([0.5, 1, 2]).requiringGrad()
+    let y = x.exp()
+    y.retainGrad()
+    (y * Tensor([1, 2, 3])).sum().backward()
+    #expect(y.grad!.scalars == [1, 2, 3])
+    #expect(x.grad!.scalars == (Tensor([1, 2, 3]) * x.detach().exp()).scalars)
+  }
+
+  @Test func tanhBackwardAddsToAnExistingGradient() {
+    let x = Tensor([-1, 0.25, 3]).requiringGrad()
+    (x.tanh() + x).sum().backward()
+    let t = x.detach().tanh().scalars
+    #expect(x.grad!.scalars == t.map { 1 + (1 - $0 * $0) })
+  }
+}
+
 @Suite struct PairGather {
   @Test func gathersThroughStridesAndScattersBack() {
     let base = Tensor((0..<12).map(Float.init), shape: [3, 4]).requiringGrad()
