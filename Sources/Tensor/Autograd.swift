@@ -184,6 +184,14 @@ extension Tensor {
     }
   }
 
+  /// Whether an element-wise backward may compute this input's gradient inside `g` (the gradient
+  /// of `out`) and hand `g` over as `grad`: `g` is dropped once the node has run (the output does
+  /// not retain it, and gradients are handed over, never shared), it has this tensor's shape, and
+  /// this tensor has no gradient yet. Saves a full-size buffer and one memory stream.
+  func canTakeOverGradient(_ g: Tensor, of out: Tensor) -> Bool {
+    grad == nil && !out.retainsGrad && out !== self && g.isContiguous && g.shape == shape
+  }
+
   /// Gives `body` a contiguous gradient buffer of this tensor's shape and whether it already holds
   /// a gradient to add to (`accumulate == true`) or is fresh and must be fully written. With
   /// `zeroed`, a fresh buffer is zero-filled (for scatter-style backward passes that only add).

@@ -17,27 +17,33 @@ enum BinaryOp {
   }
 }
 
-/// Writes `f(a, b)` into the contiguous `out` of the broadcast shape.
+/// Writes `f(a, b)` into the contiguous `out` of the broadcast shape: the generic scalar
+/// reference (still used for element functions without a vectorised loop, like `eq`).
 func broadcastKernel<F: ElementFunction>(_ a: Tensor, _ b: Tensor, _ out: Tensor, _ f: F) {
+  let sa = broadcastStrides(shape: a.shape, strides: a.strides, to: out.shape)
+  let sb = broadcastStrides(shape: b.shape, strides: b.strides, to: out.shape)
+  stridedBinary(out.shape, dst: out.pointer, out.strides, a.pointer, sa, b.pointer, sb, f)
+}
+
+/// Writes `op(a, b)` into the contiguous `out` of the broadcast shape with the vectorised row
+/// loops. The three commonest layouts are recognised without building stride lists (they cost
+/// nothing to detect, which matters for the many tiny ops of a minibatch step); everything else
+/// goes through the coalescing strided loop, which finds the same rows in general.
+func broadcastKernel(_ a: Tensor, _ b: Tensor, _ out: Tensor, _ op: ElementOp) {
   let o = out.pointer
   if a.isContiguous && b.isContiguous && a.shape == b.shape {
-    let x = a.pointer, y = b.pointer
-    for i in 0..<out.count { o[i] = f(x[i], y[i]) }
+    binaryRow(op, out.count, o, a.pointer, 1, b.pointer, 1)
   } else if b.count == 1 && a.isContiguous && a.shape == out.shape {
-    let x = a.pointer, yv = b.pointer[0]
-    for i in 0..<out.count { o[i] = f(x[i], yv) }
+    binaryRow(op, out.count, o, a.pointer, 1, b.pointer, 0)
   } else if a.isContiguous && b.isContiguous && a.shape == out.shape && b.rank < a.rank
               && b.count > 0 && a.shape.suffix(b.rank).elementsEqual(b.shape) {
     // `h·W + b`: b repeats along the leading dims.
-    let x = a.pointer, y = b.pointer, inner = b.count
-    for r in 0..<(out.count / inner) {
-      let xr = x + r * inner, orow = o + r * inner
-      for j in 0..<inner { orow[j] = f(xr[j], y[j]) }
-    }
+    let inner = b.count
+    binaryRows(op, rows: out.count / inner, inner, o, a.pointer, 1, inner, b.pointer, 1, 0)
   } else {
     let sa = broadcastStrides(shape: a.shape, strides: a.strides, to: out.shape)
     let sb = broadcastStrides(shape: b.shape, strides: b.strides, to: out.shape)
-    stridedBinary(out.shape, dst: o, out.strides, a.pointer, sa, b.pointer, sb, f)
+    stridedBinary(out.shape, dst: o, out.strides, a.pointer, sa, b.pointer, sb, op: op)
   }
 }
 
@@ -47,10 +53,10 @@ extension Tensor {
     let outShape = broadcastShapes(a.shape, b.shape, op: op.name)
     let out = Tensor(uninitialized: outShape)
     switch op {
-    case .add: broadcastKernel(a, b, out, AddFunction())
-    case .sub: broadcastKernel(a, b, out, SubFunction())
-    case .mul: broadcastKernel(a, b, out, MulFunction())
-    case .div: broadcastKernel(a, b, out, DivFunction())
+    case .add: broadcastKernel(a, b, out, .add)
+    case .sub: broadcastKernel(a, b, out, .sub)
+    case .mul: broadcastKernel(a, b, out, .mul)
+    case .div: broadcastKernel(a, b, out, .div)
     }
     if shouldRecord(a, b) {
       out.setGradFn(op.name, [a, b]) { out, g, inputs in
@@ -73,8 +79,19 @@ extension Tensor {
           if x.requiresGrad { x.accumulateGrad((g * y).sumTo(x.shape), owned: true) }
           if y.requiresGrad { y.accumulateGrad((g * x).sumTo(y.shape), owned: true) }
         case .div:
-          if x.requiresGrad { x.accumulateGrad((g / y).sumTo(x.shape), owned: true) }
-          if y.requiresGrad { y.accumulateGrad((-(g * x) / (y * y)).sumTo(y.shape), owned: true) }
+          if y.requiresGrad, let n = g.shape.last, n > 1, g.rank == y.rank, x.shape == g.shape, x.isContiguous,
+             y.isContiguous, y.shape == Array(g.shape.dropLast()) + [1] {
+            // One divisor per row (softmax normalisation): both gradients in one fused pass, with
+            // the same bits as the general lines below.
+            let gx = x.requiresGrad ? Tensor(uninitialized: x.shape) : nil
+            let gy = Tensor(uninitialized: y.shape)
+            divisionGradientsPerRow(g.pointer, x.pointer, y.pointer, gx: gx?.pointer, gy: gy.pointer, rows: y.count, n: n)
+            if let gx { x.accumulateGrad(gx, owned: true) }
+            y.accumulateGrad(gy, owned: true)
+          } else {
+            if x.requiresGrad { x.accumulateGrad((g / y).sumTo(x.shape), owned: true) }
+            if y.requiresGrad { y.accumulateGrad((-(g * x) / (y * y)).sumTo(y.shape), owned: true) }
+          }
         }
       }
     }
@@ -180,22 +197,22 @@ extension Tensor {
   /// In-place `a += b` (b broadcast to a's shape); not recorded.
   public static func += (a: inout Tensor, b: Tensor) {
     a.checkInPlace("+=")
-    inPlace(a, b, "+=", AddFunction())
+    inPlace(a, b, "+=", .add)
   }
   /// In-place `a -= b` (b broadcast to a's shape); not recorded: `p.data -= lr * p.grad!`.
   public static func -= (a: inout Tensor, b: Tensor) {
     a.checkInPlace("-=")
-    inPlace(a, b, "-=", SubFunction())
+    inPlace(a, b, "-=", .sub)
   }
   /// In-place `a *= b` (b broadcast to a's shape); not recorded.
   public static func *= (a: inout Tensor, b: Tensor) {
     a.checkInPlace("*=")
-    inPlace(a, b, "*=", MulFunction())
+    inPlace(a, b, "*=", .mul)
   }
   /// In-place `a /= b` (b broadcast to a's shape); not recorded: `P /= P.sum(dim: 1, keepdim: true)`.
   public static func /= (a: inout Tensor, b: Tensor) {
     a.checkInPlace("/=")
-    inPlace(a, b, "/=", DivFunction())
+    inPlace(a, b, "/=", .div)
   }
   /// In-place `a += c`; not recorded.
   public static func += (a: inout Tensor, c: Float) { a += Tensor(c) }
@@ -206,16 +223,30 @@ extension Tensor {
   /// In-place `a /= c`; not recorded.
   public static func /= (a: inout Tensor, c: Float) { a /= Tensor(c) }
 
-  /// Applies `a[i] = f(a[i], b[i])` in place with b broadcast to a's shape.
-  static func inPlace<F: ElementFunction>(_ a: Tensor, _ b: Tensor, _ op: String, _ f: F) {
+  /// Checks that `b` broadcasts to `a`'s shape and returns what to read for it: `b` itself, or a
+  /// copy when it shares `a`'s storage (`x -= x.T`, so reads see the old values), with the
+  /// strides that broadcast it to `a`'s shape.
+  static func inPlaceSource(_ a: Tensor, _ b: Tensor, _ op: String) -> (Tensor, [Int]) {
     let target = broadcastShapes(a.shape, b.shape, op: op)
     require(target == a.shape, "\(op): cannot broadcast \(describe(b.shape)) into the left side's shape \(describe(a.shape))")
-    let sb = broadcastStrides(shape: b.shape, strides: b.strides, to: a.shape)
-    // Copy b first if it overlaps a's storage (e.g. `x -= x.T`), so reads see the old values.
     let src = b.storage === a.storage ? b.contiguousCopy() : b
-    defer { withExtendedLifetime(src) {} }
-    let ss = src === b ? sb : broadcastStrides(shape: src.shape, strides: src.strides, to: a.shape)
-    stridedBinary(a.shape, dst: a.pointer, a.strides, a.pointer, a.strides, src.pointer, ss, f)
+    return (src, broadcastStrides(shape: src.shape, strides: src.strides, to: a.shape))
+  }
+
+  /// Applies `a[i] = f(a[i], b[i])` in place with b broadcast to a's shape (scalar loop).
+  static func inPlace<F: ElementFunction>(_ a: Tensor, _ b: Tensor, _ op: String, _ f: F) {
+    let (src, ss) = inPlaceSource(a, b, op)
+    withExtendedLifetime(src) {
+      stridedBinary(a.shape, dst: a.pointer, a.strides, a.pointer, a.strides, src.pointer, ss, f)
+    }
+  }
+
+  /// Applies `a[i] = op(a[i], b[i])` in place with b broadcast to a's shape (vectorised rows).
+  static func inPlace(_ a: Tensor, _ b: Tensor, _ op: String, _ elementOp: ElementOp) {
+    let (src, ss) = inPlaceSource(a, b, op)
+    withExtendedLifetime(src) {
+      stridedBinary(a.shape, dst: a.pointer, a.strides, a.pointer, a.strides, src.pointer, ss, op: elementOp)
+    }
   }
 
   /// In-place `self += scale · other` (other broadcast to self's shape) without recording: the
@@ -228,14 +259,14 @@ extension Tensor {
   /// not recorded. Does nothing when `source` is this very view (a write-back after `+=`).
   public func assign(_ source: Tensor) {
     if source.storage === storage && source.offset == offset && source.shape == shape && source.strides == strides { return }
-    Tensor.inPlace(self, source, "assign", SecondFunction())
+    Tensor.inPlace(self, source, "assign", .second)
   }
 
   /// Sets every element to `value` in place; not recorded.
   public func fill(_ value: Float) {
     let c = Tensor(value)
     defer { withExtendedLifetime(c) {} }
-    stridedBinary(shape, dst: pointer, strides, pointer, strides, c.pointer, [Int](repeating: 0, count: rank), SecondFunction())
+    stridedBinary(shape, dst: pointer, strides, pointer, strides, c.pointer, [Int](repeating: 0, count: rank), op: .second)
   }
 }
 

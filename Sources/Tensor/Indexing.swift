@@ -80,21 +80,34 @@ extension Tensor {
     require(rank == 2, "index: pair indexing needs a 2-D tensor, got shape \(describe(shape))")
     require(rows.shape == cols.shape, "index: row indices \(describe(rows.shape)) and column indices \(describe(cols.shape)) differ in shape")
     let (m, n) = (shape[0], shape[1])
-    var flat = [Int](repeating: 0, count: rows.count)
-    for k in 0..<rows.count {
-      let i = rows.scalars[k], j = cols.scalars[k]
-      require(i >= -m && i < m && j >= -n && j < n, "index: (\(i), \(j)) is out of range for shape \(describe(shape))")
-      flat[k] = (i < 0 ? i + m : i) * strides[0] + (j < 0 ? j + n : j) * strides[1]
-    }
+    let (rowStride, colStride) = (strides[0], strides[1])
+    let count = rows.count
     let out = Tensor(uninitialized: rows.shape)
-    for k in 0..<flat.count { out.pointer[k] = pointer[flat[k]] }
-    if Tensor.shouldRecord(self) {
-      let contiguousFlat = (0..<rows.count).map { k in
-        (rows.scalars[k] < 0 ? rows.scalars[k] + m : rows.scalars[k]) * n + (cols.scalars[k] < 0 ? cols.scalars[k] + n : cols.scalars[k])
+    // `picked[k]`: where element k sits in a contiguous (m, n) layout, the layout of the gradient
+    // the backward pass scatters into.
+    var picked = [Int](repeating: 0, count: count)
+    let src = pointer, dst = out.pointer
+    rows.scalars.withUnsafeBufferPointer { rp in
+      cols.scalars.withUnsafeBufferPointer { cp in
+        picked.withUnsafeMutableBufferPointer { pp in
+          for k in 0..<count {
+            var (i, j) = (rp[k], cp[k])
+            require(i >= -m && i < m && j >= -n && j < n, "index: (\(i), \(j)) is out of range for shape \(describe(shape))")
+            if i < 0 { i &+= m }
+            if j < 0 { j &+= n }
+            pp[k] = i &* n &+ j
+            dst[k] = src[i &* rowStride &+ j &* colStride]
+          }
+        }
       }
+    }
+    if Tensor.shouldRecord(self) {
       out.setGradFn("index", [self]) { _, g, inputs in
+        let gs = g.pointer
         inputs[0].withGradBuffer(zeroed: true) { gx, _ in
-          for k in 0..<contiguousFlat.count { gx[contiguousFlat[k]] += g.pointer[k] }
+          picked.withUnsafeBufferPointer { pp in
+            for k in 0..<pp.count { gx[pp[k]] += gs[k] }
+          }
         }
       }
     }

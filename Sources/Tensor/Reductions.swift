@@ -65,9 +65,9 @@ extension Tensor {
         let cs = contiguousStrides(x.shape)
         x.withGradBuffer { gx, accumulate in
           if accumulate {
-            stridedBinary(x.shape, dst: gx, cs, gx, cs, gk.pointer, gs, AddFunction())
+            stridedBinary(x.shape, dst: gx, cs, gx, cs, gk.pointer, gs, op: .add)
           } else {
-            stridedBinary(x.shape, dst: gx, cs, gx, cs, gk.pointer, gs, SecondFunction())
+            stridedBinary(x.shape, dst: gx, cs, gx, cs, gk.pointer, gs, op: .second)
           }
         }
       }

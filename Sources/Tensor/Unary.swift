@@ -46,6 +46,11 @@ extension Tensor {
     if Tensor.shouldRecord(self) {
       out.setGradFn("exp", [self]) { out, g, inputs in
         let n = out.count, y = out.pointer, gs = g.pointer
+        if inputs[0].canTakeOverGradient(g, of: out) {
+          for i in 0..<n { gs[i] = gs[i] * y[i] }
+          inputs[0].grad = g
+          return
+        }
         inputs[0].withGradBuffer { gx, accumulate in
           if accumulate { for i in 0..<n { gx[i] += gs[i] * y[i] } } else { for i in 0..<n { gx[i] = gs[i] * y[i] } }
         }
@@ -64,6 +69,11 @@ extension Tensor {
     if Tensor.shouldRecord(self) {
       out.setGradFn("tanh", [self]) { out, g, inputs in
         let n = out.count, y = out.pointer, gs = g.pointer
+        if inputs[0].canTakeOverGradient(g, of: out) {
+          for i in 0..<n { gs[i] = gs[i] * (1 - y[i] * y[i]) }
+          inputs[0].grad = g
+          return
+        }
         inputs[0].withGradBuffer { gx, accumulate in
           if accumulate {
             for i in 0..<n { gx[i] += gs[i] * (1 - y[i] * y[i]) }

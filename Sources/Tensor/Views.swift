@@ -30,7 +30,7 @@ extension Tensor {
   /// gradient buffer: the region starts at `start` and walks `strides` over `g`'s shape.
   func addIntoGradRegion(_ g: Tensor, start: Int, strides region: [Int]) {
     withGradBuffer(zeroed: true) { gx, _ in
-      stridedBinary(g.shape, dst: gx + start, region, gx + start, region, g.pointer, g.strides, AddFunction())
+      stridedBinary(g.shape, dst: gx + start, region, gx + start, region, g.pointer, g.strides, op: .add)
     }
   }
 

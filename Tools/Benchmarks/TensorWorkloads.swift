@@ -11,7 +11,55 @@ var tensorWorkloads: [Workload] {
              warmup: 50, repsPerWindow: 500, make: makeLecture3Step),
     Workload(name: "l3-mlp-gemms", config: "only the 6 sgemm calls of one l3-mlp-step (the floor for the step)",
              warmup: 50, repsPerWindow: 500, make: makeLecture3GEMMs),
+    Workload(name: "l2-bigram-gd-step", config: "full batch 228,146×27, one-hot matmul, softmax, NLL + L2, backward, update",
+             warmup: 2, repsPerWindow: 5, make: makeLecture2Step),
   ]
+}
+
+/// The text of names.txt, from the working directory or the repository root.
+func namesText() -> String {
+  let candidates = [
+    URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("names.txt"),
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("names.txt"),
+  ]
+  guard let url = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }),
+        let text = try? String(contentsOf: url, encoding: .utf8) else {
+    FileHandle.standardError.write(Data("error: names.txt not found (tried \(candidates.map(\.path)))\n".utf8))
+    exit(1)
+  }
+  return text
+}
+
+/// Lecture 2's full-batch gradient-descent step on all 228,146 bigrams of names.txt, written as
+/// the lecture writes it: one-hot @ W, exp, broadcast division by the row sums, the pair gather
+/// `probs[rows, ys]`, NLL + L2, backward, `W.data -= 50 · grad`.
+func makeLecture2Step() -> () -> Void {
+  guard let names = try? Names(text: namesText()) else {
+    FileHandle.standardError.write(Data("error: names.txt does not parse\n".utf8)); exit(1)
+  }
+  var xsAll: [Int] = [], ysAll: [Int] = []
+  for w in names.words {
+    let ix = names.encodeFramed(w)
+    for (a, b) in zip(ix, ix.dropFirst()) { xsAll.append(a); ysAll.append(b) }
+  }
+  var g = TorchGenerator(seed: 2147483647)
+  let W = Tensor.randn([27, 27], generator: &g).requiringGrad()
+  let ys = IntTensor(ysAll)
+  let rows = IntTensor.arange(xsAll.count)
+  let xenc = oneHot(IntTensor(xsAll), numClasses: 27)
+  var lastLoss: Float = 0
+  return {
+    let logits = xenc.matmul(W)
+    let counts = logits.exp()
+    let probs = counts / counts.sum(dim: 1, keepdim: true)
+    let loss = -probs[rows, ys].log().mean() + 0.01 * W.pow(2).mean()
+    W.grad = nil
+    loss.backward()
+    W.data -= 50 * W.grad!
+    lastLoss = loss.item()
+    if lastLoss.isNaN { print("l2-bigram-gd-step: loss is NaN") }
+  }
 }
 
 /// Lecture 3's training contexts (block size 3) from names.txt: words shuffled with
