@@ -469,6 +469,7 @@ nb.cell("Gradient descent on all 228,146 bigrams", """
     let counts = logits.exp()
     let probs = counts / counts.sum(dim: 1, keepdim: true)
     let loss = -probs[rows, ys].log().mean() + 0.01 * W.pow(2).mean()
+    try Tensor.checkFinite(loss.item(), step: k, tensors: [("W", W)])   // a NaN stops the run with an explanation
     losses.append(loss.item())
     W.grad = nil
     loss.backward()

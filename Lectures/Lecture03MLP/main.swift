@@ -41,8 +41,10 @@ struct MLP {
 
   /// One step of gradient descent on (X, Y); returns the loss before the update.
   @discardableResult
-  func step(_ X: IntTensor, _ Y: IntTensor, lr: Float) -> Float {
+  /// A NaN or infinite loss stops the run with an error naming the parameters that went bad.
+  func step(_ X: IntTensor, _ Y: IntTensor, lr: Float, number: Int = 0) throws -> Float {
     let loss = crossEntropy(logits(X), Y)
+    try Tensor.checkFinite(loss.item(), step: number, tensors: zip(["C", "W1", "b1", "W2", "b2"], parameters).map { ($0, $1) })
     for p in parameters { p.grad = nil }
     loss.backward()
     for p in parameters { p.data.addInPlace(p.grad!, scale: -lr) }
@@ -303,7 +305,7 @@ nb.cell("Overfitting one batch of 32", """
   let net = MLP(embedding: 2, hidden: 100, generator: &g)
   let steps = nb.byMode(standard: 1000, fast: 200, full: 1000)
   var trajectory: [Float] = []
-  for _ in 0..<steps { trajectory.append(net.step(X, Y, lr: 0.1)) }
+  for i in 0..<steps { trajectory.append(try net.step(X, Y, lr: 0.1, number: i)) }
   let final = net.loss(X, Y)
   c.table(["step", "loss"], [0, 10, 100, steps - 1].filter { $0 < steps }.map { ["\($0)", f4(trajectory[$0])] } + [["after \(steps)", f4(final)]])
   let predicted = Tensor.withNoGrad { net.logits(X).argmax(dim: 1) }
@@ -345,7 +347,7 @@ nb.cell("Minibatches on the whole data set", """
   var last: Float = 0
   for i in 0..<steps {
     let ix = IntTensor.randint(low: 0, high: Xall.shape[0], shape: [32], generator: &g)
-    last = net.step(Xall[ix], Yall[ix], lr: 0.1)
+    last = try net.step(Xall[ix], Yall[ix], lr: 0.1, number: i)
     if i < 3 { c.trace("step \(i): batch rows \(ix.scalars.prefix(4))…  loss \(f4(last))") }
   }
   c.why("Each minibatch loss is an estimate from 32 examples, so it jumps around the true loss by tens of percent; compare the two numbers below.")
@@ -364,9 +366,9 @@ nb.cell("Finding a good learning rate", """
   let net = MLP(embedding: 2, hidden: 100, generator: &g)
   let lre = Tensor.linspace(-3, 0, count: 1000).scalars
   var losses: [Float] = []
-  for e in lre {
+  for (i, e) in lre.enumerated() {
     let ix = IntTensor.randint(low: 0, high: Xall.shape[0], shape: [32], generator: &g)
-    losses.append(net.step(Xall[ix], Yall[ix], lr: Foundation.pow(10, e)))
+    losses.append(try net.step(Xall[ix], Yall[ix], lr: Foundation.pow(10, e), number: i))
   }
   lrFinder = (lre, losses)
   let plot = LinePlot(title: "learning-rate finder: minibatch loss vs log10(lr)", xLabel: "lre (lr = 10^lre)", yLabel: "loss",
@@ -420,7 +422,7 @@ nb.cell("A bigger hidden layer: 300 neurons", """
   let progress = c.progress("hidden 300", total: steps)
   for i in 0..<steps {
     let ix = IntTensor.randint(low: 0, high: Xtr.shape[0], shape: [32], generator: &g)
-    let loss = wide.step(Xtr[ix], Ytr[ix], lr: i < steps / 2 ? 0.1 : 0.05)
+    let loss = try wide.step(Xtr[ix], Ytr[ix], lr: i < steps / 2 ? 0.1 : 0.05, number: i)
     if i % 100 == 0 { progress.update(i + 1, "loss \(f4(loss))") }
   }
   progress.finish()
@@ -490,7 +492,7 @@ nb.cell("Bigger embeddings: 10 dimensions, 200 hidden", """
   for i in 0..<steps {
     let ix = IntTensor.randint(low: 0, high: Xtr.shape[0], shape: [32], generator: &g)   // minibatch
     if i == 0 { c.print("first minibatch rows:", ix.scalars.prefix(8).map(String.init).joined(separator: ", "), "…") }
-    let loss = model.step(Xtr[ix], Ytr[ix], lr: i < decay ? 0.1 : 0.01)                // forward, backward, update
+    let loss = try model.step(Xtr[ix], Ytr[ix], lr: i < decay ? 0.1 : 0.01, number: i)  // forward, backward, update
     lossLog10.append(Foundation.log10(loss))
     if Reference.trajectory[i] != nil { recorded[i] = loss }
     if i % 10_000 == 0 && i > 0 { c.trace(String(format: "step %6d  loss %.4f", i, loss)) }

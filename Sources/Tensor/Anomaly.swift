@@ -73,3 +73,43 @@ extension Tensor {
     }
   }
 }
+
+/// A training loss became NaN or infinite: thrown by `Tensor.checkFinite`, naming the tensors
+/// that hold bad values.
+public struct NonFiniteLossError: Error, CustomStringConvertible, Sendable {
+  /// The loss value (NaN or ±inf).
+  public let loss: Float
+  /// The training step at which it appeared.
+  public let step: Int
+  /// The checked tensors that contain NaN or ±inf, with how many bad values each holds.
+  public let badTensors: [(name: String, count: Int)]
+
+  public var description: String {
+    var text = "the loss became \(loss) at step \(step): training diverged, so the run stops here. "
+    if badTensors.isEmpty {
+      text += "Every parameter is still finite, so the forward pass itself overflowed (exp of a large "
+        + "logit, log of 0); `Tensor.withAnomalyDetection` names the op."
+    } else {
+      text += "Tensors holding NaN/inf: "
+        + badTensors.map { "\($0.name) (\($0.count) values)" }.joined(separator: ", ")
+        + ". A learning rate too large for this initialisation is the usual cause."
+    }
+    return text
+  }
+}
+
+extension Tensor {
+  /// Stops a training loop with a clear error when `loss` is NaN or ±inf.
+  ///
+  /// Checking one number per step costs nothing; only when it is bad are `tensors` (the
+  /// parameters, by name) scanned, so the error says which of them went bad. The thrown
+  /// `NonFiniteLossError` ends a lecture with exit status 1.
+  public static func checkFinite(_ loss: Float, step: Int, tensors: [(String, Tensor)]) throws {
+    guard !loss.isFinite else { return }
+    let bad = tensors.compactMap { name, t -> (name: String, count: Int)? in
+      let n = t.scalars.reduce(0) { $0 + ($1.isFinite ? 0 : 1) }
+      return n > 0 ? (name, n) : nil
+    }
+    throw NonFiniteLossError(loss: loss, step: step, badTensors: bad)
+  }
+}
