@@ -107,38 +107,38 @@ extension Tensor: CustomStringConvertible {
   /// Formats `values` (row-major, of `shape`) as nested brackets.
   static func format(_ values: [Float], shape: [Int], indent: Int, summarize: Bool, _ f: ScalarFormatter) -> String {
     if shape.isEmpty { return f.format(values[0]).trimmingCharacters(in: .whitespaces) }
-    let n = shape[0]
-    if shape.count == 1 {
-      let elementLength = f.width + 2
-      let perLine = Swift.max(1, (80 - indent) / elementLength)
-      var items: [String]
-      if summarize && n > 6 {
-        items = values[0..<3].map(f.format) + [" ..."] + values[(n - 3)..<n].map(f.format)
-      } else {
-        items = values.map(f.format)
-      }
-      var lines: [String] = []
-      var i = 0
-      while i < items.count {
-        lines.append(items[i..<Swift.min(i + perLine, items.count)].joined(separator: ", "))
-        i += perLine
-      }
-      return "[" + lines.joined(separator: ",\n" + String(repeating: " ", count: indent + 1)) + "]"
-    }
-    let inner = elementCount(Array(shape.dropFirst()))
-    let sub = Array(shape.dropFirst())
-    func slice(_ r: Int) -> String {
-      format(Array(values[(r * inner)..<((r + 1) * inner)]), shape: sub, indent: indent + 1, summarize: summarize, f)
-    }
-    var parts: [String]
-    if summarize && n > 6 {
-      parts = (0..<3).map(slice) + ["..."] + ((n - 3)..<n).map(slice)
-    } else {
-      parts = (0..<n).map(slice)
-    }
-    let separator = "," + String(repeating: "\n", count: shape.count - 1) + String(repeating: " ", count: indent + 1)
-    return "[" + parts.joined(separator: separator) + "]"
+    return nestedBrackets(values, shape: shape, indent: indent, summarize: summarize, itemWidth: f.width, format: f.format)
   }
+}
+
+/// PyTorch's layout of a tensor's values as nested brackets: rows wrapped at 80 columns,
+/// blank lines between higher-dimensional blocks, and `...` for the middle of summarised
+/// dimensions (first and last three kept). `format` writes one element in `itemWidth` columns.
+private func nestedBrackets<T>(_ values: [T], shape: [Int], indent: Int, summarize: Bool, itemWidth: Int,
+                       format: (T) -> String) -> String {
+  let n = shape[0]
+  if shape.count == 1 {
+    let perLine = Swift.max(1, (80 - indent) / (itemWidth + 2))
+    let items = summarize && n > 6
+      ? values[0..<3].map(format) + [" ..."] + values[(n - 3)..<n].map(format)
+      : values.map(format)
+    var lines: [String] = []
+    var i = 0
+    while i < items.count {
+      lines.append(items[i..<Swift.min(i + perLine, items.count)].joined(separator: ", "))
+      i += perLine
+    }
+    return "[" + lines.joined(separator: ",\n" + String(repeating: " ", count: indent + 1)) + "]"
+  }
+  let sub = Array(shape.dropFirst())
+  let inner = sub.reduce(1, *)
+  func slice(_ r: Int) -> String {
+    nestedBrackets(Array(values[(r * inner)..<((r + 1) * inner)]), shape: sub, indent: indent + 1,
+                   summarize: summarize, itemWidth: itemWidth, format: format)
+  }
+  let parts = summarize && n > 6 ? (0..<3).map(slice) + ["..."] + ((n - 3)..<n).map(slice) : (0..<n).map(slice)
+  return "[" + parts.joined(separator: "," + String(repeating: "\n", count: shape.count - 1)
+                              + String(repeating: " ", count: indent + 1)) + "]"
 }
 
 extension IntTensor: CustomStringConvertible {
@@ -151,28 +151,9 @@ extension IntTensor: CustomStringConvertible {
   }
 
   static func format(_ values: [Int], shape: [Int], indent: Int, summarize: Bool, width: Int) -> String {
-    func pad(_ v: Int) -> String {
+    nestedBrackets(values, shape: shape, indent: indent, summarize: summarize, itemWidth: width) { v in
       let s = String(v)
       return String(repeating: " ", count: Swift.max(0, width - s.count)) + s
     }
-    let n = shape[0]
-    if shape.count == 1 {
-      let perLine = Swift.max(1, (80 - indent) / (width + 2))
-      let items = summarize && n > 6 ? values[0..<3].map(pad) + [" ..."] + values[(n - 3)..<n].map(pad) : values.map(pad)
-      var lines: [String] = []
-      var i = 0
-      while i < items.count {
-        lines.append(items[i..<Swift.min(i + perLine, items.count)].joined(separator: ", "))
-        i += perLine
-      }
-      return "[" + lines.joined(separator: ",\n" + String(repeating: " ", count: indent + 1)) + "]"
-    }
-    let inner = elementCount(Array(shape.dropFirst()))
-    let sub = Array(shape.dropFirst())
-    func slice(_ r: Int) -> String {
-      format(Array(values[(r * inner)..<((r + 1) * inner)]), shape: sub, indent: indent + 1, summarize: summarize, width: width)
-    }
-    let parts = summarize && n > 6 ? (0..<3).map(slice) + ["..."] + ((n - 3)..<n).map(slice) : (0..<n).map(slice)
-    return "[" + parts.joined(separator: "," + String(repeating: "\n", count: shape.count - 1) + String(repeating: " ", count: indent + 1)) + "]"
   }
 }

@@ -6,14 +6,6 @@ import ZeroToHero
 // transformer block forward + backward. Linear layers store their weight (in, out) as the lectures'
 // own class does (`x @ W`): same values and GEMMs as nn.Linear's (out, in), one view op fewer.
 
-/// makemore's training contexts (80% split after CPython's shuffle with seed 42) for `blockSize`.
-private func nnNamesTrainingSet(blockSize: Int) -> (x: IntTensor, y: IntTensor) {
-  let names: Names
-  do { names = try Names.load() } catch { fatalError("Benchmarks: \(error)") }
-  let (ctx, tgt) = names.contextExamples(names.split().train, blockSize: blockSize)
-  return (IntTensor(ctx, shape: [tgt.count, blockSize]), IntTensor(tgt))
-}
-
 /// One SGD step (lr 0.1) of `model` on a random batch of 32, as torch_reference.py's `sgd_step`.
 private func nnSGDStep(_ model: Sequential, _ x: IntTensor, _ y: IntTensor, generator: TorchGenerator) -> () -> Void {
   var g = generator
@@ -31,7 +23,7 @@ private func nnSGDStep(_ model: Sequential, _ x: IntTensor, _ y: IntTensor, gene
 @MainActor let nnWorkloads: [Workload] = [
   Workload(name: "l4-bn-step", config: "6 Linear+BatchNorm+Tanh layers, n_embd 10, hidden 100, batch 32, SGD",
            warmup: 300, repsPerWindow: 300) {
-    let (x, y) = nnNamesTrainingSet(blockSize: 3)
+    let (x, y) = namesTrainingSet(blockSize: 3)
     var g = TorchGenerator(seed: 2147483647)
     let h = 100
     var layers: [any Module] = [Embedding(27, 10, generator: &g), Flatten()]
@@ -42,7 +34,7 @@ private func nnSGDStep(_ model: Sequential, _ x: IntTensor, _ y: IntTensor, gene
   },
   Workload(name: "l6-wavenet-step", config: "block 8, n_embd 24, hidden 128, FlattenConsecutive(2), batch 32, SGD",
            warmup: 300, repsPerWindow: 300) {
-    let (x, y) = nnNamesTrainingSet(blockSize: 8)
+    let (x, y) = namesTrainingSet(blockSize: 8)
     var g = TorchGenerator(seed: 2147483647)
     let h = 128
     let model = Sequential([

@@ -16,28 +16,20 @@ var tensorWorkloads: [Workload] {
   ]
 }
 
-/// The text of names.txt, from the working directory or the repository root.
-func namesText() -> String {
-  let candidates = [
-    URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("names.txt"),
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent("names.txt"),
-  ]
-  guard let url = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }),
-        let text = try? String(contentsOf: url, encoding: .utf8) else {
-    FileHandle.standardError.write(Data("error: names.txt not found (tried \(candidates.map(\.path)))\n".utf8))
+/// names.txt, found as the lectures find it (`Datasets.DataFiles`); a benchmark without its
+/// data stops with the lectures' one-line error.
+func loadNames() -> Names {
+  do { return try Names.load() } catch {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(1)
   }
-  return text
 }
 
 /// Lecture 2's full-batch gradient-descent step on all 228,146 bigrams of names.txt, written as
 /// the lecture writes it: one-hot @ W, exp, broadcast division by the row sums, the pair gather
 /// `probs[rows, ys]`, NLL + L2, backward, `W.data -= 50 · grad`.
 func makeLecture2Step() -> () -> Void {
-  guard let names = try? Names(text: namesText()) else {
-    FileHandle.standardError.write(Data("error: names.txt does not parse\n".utf8)); exit(1)
-  }
+  let names = loadNames()
   var xsAll: [Int] = [], ysAll: [Int] = []
   for w in names.words {
     let ix = names.encodeFramed(w)
@@ -62,34 +54,11 @@ func makeLecture2Step() -> () -> Void {
   }
 }
 
-/// Lecture 3's training contexts (block size 3) from names.txt: words shuffled with
-/// `random.seed(42)`, the first 80 % turned into (context, next character) pairs.
+/// Lecture 3's training contexts from names.txt: makemore's split (`random.seed(42)` shuffle),
+/// the first 80 % turned into (context, next character) pairs.
 func namesTrainingSet(blockSize: Int) -> (IntTensor, IntTensor) {
-  let candidates = [
-    URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("names.txt"),
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent("names.txt"),
-  ]
-  guard let url = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }),
-        let text = try? String(contentsOf: url, encoding: .utf8) else {
-    FileHandle.standardError.write(Data("error: names.txt not found (tried \(candidates.map(\.path)))\n".utf8))
-    exit(1)
-  }
-  var words = text.split(separator: "\n").map(String.init)
-  var stoi: [Character: Int] = [".": 0]
-  for (i, c) in Set(words.joined()).sorted().enumerated() { stoi[c] = i + 1 }
-  var rng = PythonRandom(seed: 42)
-  rng.shuffle(&words)
-  var xs: [Int] = [], ys: [Int] = []
-  for w in words[..<Int(0.8 * Double(words.count))] {
-    var context = [Int](repeating: 0, count: blockSize)
-    for ch in w + "." {
-      let ix = stoi[ch]!
-      xs.append(contentsOf: context)
-      ys.append(ix)
-      context = Array(context.dropFirst()) + [ix]
-    }
-  }
+  let names = loadNames()
+  let (xs, ys) = names.contextExamples(names.split().train, blockSize: blockSize)
   return (IntTensor(xs, shape: [ys.count, blockSize]), IntTensor(ys))
 }
 
