@@ -46,7 +46,7 @@ let package = Package(
 
     // MARK: - Workbook runtime (cells, reports, quizzes)
     .target(name: "Report", exclude: ["README.md"], swiftSettings: numeric),
-    .target(name: "Quiz"),
+    .target(name: "Quiz", dependencies: ["Report"]),
     .target(name: "Notebook", dependencies: ["Report", "Quiz", "Kernels", "Datasets", "Curriculum"]),
     .target(name: "Curriculum", dependencies: ["Quiz"]),
     .target(name: "ZeroToHero", dependencies: [

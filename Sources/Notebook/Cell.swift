@@ -134,7 +134,7 @@ public final class Cell {
 
   /// A progress display for a loop of `total` steps (standard error; never on the page).
   public func progress(_ label: String, total: Int) -> Progress {
-    Progress(label, total: total)
+    Progress(label, total: total, quiet: verbosity == .quiet)
   }
 
   private func append(_ block: CellBlock) {

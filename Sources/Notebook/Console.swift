@@ -35,6 +35,16 @@ public struct Console: Sendable {
     FileHandle.standardError.write(Data(text.utf8))
   }
 
+  /// Whether colour is wanted: output is a terminal, `NO_COLOR` is unset or empty
+  /// (https://no-color.org), and `TERM` is not `dumb` (a terminal that shows escape codes as text).
+  public static func colorAllowed(environment: [String: String] = ProcessInfo.processInfo.environment,
+                                  isTerminal: Bool = Console.isTerminal(1)) -> Bool {
+    guard isTerminal else { return false }
+    if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
+    if environment["TERM"] == "dumb" { return false }
+    return true
+  }
+
   /// True when file descriptor `fd` is a terminal.
   public static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 }

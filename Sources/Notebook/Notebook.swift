@@ -43,6 +43,7 @@ public final class Notebook {
       options = try RunOptions.parse(arguments, defaultSeed: lecture.defaultSeed, threads: threads,
                                      extraFlags: extraFlags, environment: environment,
                                      outputIsTerminal: Console.isTerminal(1))
+        .applyingCommittedReportMode(of: lecture.executable)
       usageError = nil
     } catch {
       options = RunOptions(defaultSeed: lecture.defaultSeed, threads: threads)
@@ -110,6 +111,7 @@ public final class Notebook {
       exit(2)
     }
     if options.help { console.out(helpText()); exit(0) }
+    for note in options.notes { console.err(note + "\n") }
     if options.list {
       for (i, cell) in cells.enumerated() { console.out("\(i + 1). \(cell.title)\n") }
       exit(0)
@@ -146,13 +148,14 @@ public final class Notebook {
       }
       return 0
     }
-    if status != 0 { exit(status) }
+    if status != 0 { reportWriter?.atomic.abandon(); exit(status) }
     printSummary(timings)
     if let writer = reportWriter {
       do {
         let path = try writer.writePage(records)
         console.out("Study page written to \(path)\n")
       } catch {
+        writer.atomic.abandon()
         console.err("error: could not write the study page: \(error)\n")
         exit(1)
       }
@@ -180,7 +183,7 @@ public final class Notebook {
     guard options.verbosity >= .normal else { return }
     let title = "Lecture \(lecture.number): \(lecture.title)"
     console.out(console.styled(title, .heading) + "\n")
-    var facts = ["\(modeName) run", "seed \(options.seed)", "\(options.threads) thread\(options.threads == 1 ? "" : "s")"]
+    var facts = [options.runDescription, "seed \(options.seed)", "\(options.threads) thread\(options.threads == 1 ? "" : "s")"]
     if options.writeReport { facts.append("writing the study page") }
     console.out(console.styled(facts.joined(separator: " · "), .dim) + "\n\n")
   }
@@ -213,18 +216,9 @@ public final class Notebook {
   }
 
   private func runQuiz() {
-    let url = ReviewSchedule.defaultURL()
-    var schedule = ReviewSchedule.load(from: url) { console.err($0 + "\n") }
-    let today = ReviewSchedule.today()
-    let session = QuizSession(onAnswer: { question, correct in
-      schedule.record(question.id, correct: correct, day: today)
-    })
+    let progress = QuizProgress(warn: { [console] in console.err($0 + "\n") })
+    let session = QuizSession(onAnswer: progress.record, color: console.color)
     _ = session.run(lecture.questions, title: "Recall quiz: Lecture \(lecture.number)")
-    do {
-      try schedule.save(to: url)
-    } catch {
-      console.err("warning: could not save quiz progress to \(url.path): \(error.localizedDescription)\n")
-    }
   }
 }
 
