@@ -28,7 +28,9 @@ public final class Progress {
   ///   - quiet: print no progress at all (`--quiet`), only the estimate of a long run.
   ///   - write: where text goes (standard error by default).
   ///   - clock: seconds from an arbitrary origin (injected by tests).
-  public init(_ label: String, total: Int, isTerminal: Bool = Console.isTerminal(2), quiet: Bool = false,
+  public init(_ label: String, total: Int,
+              isTerminal: Bool = Console.isTerminal(2) && ProcessInfo.processInfo.environment["TERM"] != "dumb",
+              quiet: Bool = false,
               write: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) },
               clock: @escaping () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }) {
     self.label = label
@@ -54,7 +56,8 @@ public final class Progress {
       estimated = true
       let projected = elapsed / fraction
       if projected > 180 {
-        write((isTerminal ? "\r\u{1B}[K" : "") + "\(label): this will take about \(Progress.duration(projected)) (\(Progress.rate(rate)))\n")
+        let about = projected >= 36_000 ? String(format: "%.0f hours", projected / 3600) : Progress.duration(projected)
+        write((isTerminal ? "\r\u{1B}[K" : "") + "\(label): this will take about \(about) (\(Progress.rate(rate)))\n")
       }
     }
     if quiet { return }

@@ -12,7 +12,8 @@ import Report
 public struct QuizSession {
   /// Reads one line, or nil at end of input.
   public var readLine: () -> String?
-  /// Writes text (already including newlines where wanted).
+  /// Writes text (already including newlines where wanted); unbuffered by default, so the
+  /// prompt shows before input is read and nothing is lost when the process is interrupted.
   public var write: (String) -> Void
   /// Called after each graded answer (retries included), e.g. to record and save review state.
   public var onAnswer: (Question, Bool) -> Void
@@ -25,7 +26,7 @@ public struct QuizSession {
 
   /// Creates a session reading from `readLine` and writing to `write`.
   public init(readLine: @escaping () -> String? = { Swift.readLine() },
-              write: @escaping (String) -> Void = { Swift.print($0, terminator: "") },
+              write: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) },
               onAnswer: @escaping (Question, Bool) -> Void = { _, _ in },
               seed: UInt64 = QuizSession.sessionSeed(),
               width: Int = TerminalText.terminalWidth(),
