@@ -56,6 +56,11 @@ final class AtomicReportWriter: @unchecked Sendable {
         try? FileManager.default.removeItem(at: figures.appendingPathComponent(name))
       }
     }
+    if let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) {
+      for name in names where name.hasPrefix(".\(pageName).new-") {
+        try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+      }
+    }
     try AtomicReportWriter.makeFolder(staging, shownAs: directory.path)
     if access(directory.path, W_OK) != 0 {
       let code = errno
