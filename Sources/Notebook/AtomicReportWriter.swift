@@ -114,6 +114,7 @@ final class AtomicReportWriter: @unchecked Sendable {
       throw error
     }
     finished = true
+    releaseInterruptHandlers()
     // The flat layout of earlier versions: figures/LectureNN-name.svg beside the page.
     let figures = directory.appendingPathComponent("figures")
     if let names = try? FileManager.default.contentsOfDirectory(atPath: figures.path) {
@@ -131,6 +132,13 @@ final class AtomicReportWriter: @unchecked Sendable {
     guard !finished else { return }
     finished = true
     try? FileManager.default.removeItem(at: staging)
+    releaseInterruptHandlers()
+  }
+
+  /// Once the page is committed (or abandoned) the handlers go; a later quiz installs its own.
+  private func releaseInterruptHandlers() {
+    for source in signalSources { source.cancel() }
+    signalSources.removeAll()
   }
 
   // MARK: - Signals
@@ -139,7 +147,9 @@ final class AtomicReportWriter: @unchecked Sendable {
   /// end the process with the shell's usual status (130, 143). While `commit` runs they wait.
   private func installInterruptHandlers() {
     for (signalNumber, status) in [(SIGINT, Int32(130)), (SIGTERM, Int32(143))] {
-      signal(signalNumber, SIG_IGN)
+      #if canImport(Darwin)
+      signal(signalNumber, SIG_IGN)  // kqueue observes signals beside their handler; Linux's libdispatch installs its own
+      #endif
       let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
       source.setEventHandler { [self] in
         let wasFinished: Bool = lock.withLock {

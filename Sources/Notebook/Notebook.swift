@@ -217,8 +217,9 @@ public final class Notebook {
 
   private func runQuiz() {
     let progress = QuizProgress(warn: { [console] in console.err($0 + "\n") })
+    progress.sayAnswersAreKeptOnInterrupt()
     let session = QuizSession(onAnswer: progress.record, color: console.color)
-    _ = session.run(lecture.questions, title: "Recall quiz: Lecture \(lecture.number)")
+    _ = session.run(lecture.questions, title: "Recall quiz, Lecture \(lecture.number)")
   }
 }
 

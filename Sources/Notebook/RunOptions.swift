@@ -113,7 +113,7 @@ extension RunOptions {
     ("--steps N", "train for N steps instead of the run mode's number"),
     ("--fast", "a run of a few seconds (keeps the step-0 numbers)"),
     ("--full", "the notebook's full schedule (an estimate is printed first when long)"),
-    ("--report [DIR]", "write the Markdown study page and SVG figures (default: Reports/ in the checkout)"),
+    ("--report [DIR]", "write the Markdown study page and SVG figures (default: Reports/ in the checkout; with no --fast/--full/--steps, in the mode the committed page was made with)"),
     ("--quiz", "take the recall quiz at the end"),
     ("--no-color", "no colour (also when NO_COLOR is set or output is not a terminal)"),
     ("--threads N", "threads for the kernels (default: all cores); never changes a result"),

@@ -14,6 +14,7 @@ public final class QuizProgress {
   public private(set) var schedule: ReviewSchedule
   private let warn: (String) -> Void
   private var warned = false
+  private var interruptSources: [DispatchSourceSignal] = []
 
   /// Loads the state from `url` (a corrupt file is set aside and reported through `warn`).
   public init(url: URL = ReviewSchedule.defaultURL(), day: Int = ReviewSchedule.today(),
@@ -39,6 +40,24 @@ public final class QuizProgress {
   static func describe(_ error: Error) -> String {
     if let failure = error as? AtomicFile.Failure { return failure.reason }
     return (error as NSError).localizedDescription
+  }
+
+  /// From now on Ctrl-C (SIGINT) and SIGTERM end the quiz with a line saying the answers are
+  /// kept (they are already saved), exit status 130 / 143, instead of vanishing silently.
+  public func sayAnswersAreKeptOnInterrupt() {
+    let path = url.path
+    for (signalNumber, status) in [(SIGINT, Int32(130)), (SIGTERM, Int32(143))] {
+      #if canImport(Darwin)
+      signal(signalNumber, SIG_IGN)  // kqueue observes signals beside their handler; Linux's libdispatch installs its own
+      #endif
+      let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+      source.setEventHandler {
+        FileHandle.standardOutput.write(Data("\n\nQuiz stopped. Every answer you gave is saved in \(path).\n".utf8))
+        exit(status)
+      }
+      source.resume()
+      interruptSources.append(source)
+    }
   }
 
   /// True when `question` is due today (never answered, or its review day has come).

@@ -54,6 +54,7 @@ func quiz(_ arguments: [String]) {
     console.out("Nothing is due today." + (next.map { " Next review in \($0 - progress.day) day(s)." } ?? "") + "\n")
     return
   }
+  progress.sayAnswersAreKeptOnInterrupt()
   let session = QuizSession(onAnswer: progress.record, color: console.color)
   let scope = chosen.map { "Lecture \($0.number)" } ?? "all lectures"
   _ = session.run(due.map(\.question), title: everything ? "Quiz, \(scope)" : "Review due today, \(scope)")
