@@ -25,6 +25,13 @@ public struct Console: Sendable {
     color ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
   }
 
+  /// Markdown prose as the terminal shows it: emphasis and code as styles when this console has
+  /// colour (plain text otherwise), wrapped to `width` columns (the terminal's, by default)
+  /// without breaking words. See `TerminalText.render`.
+  public func prose(_ markdown: String, width: Int? = nil, indent: String = "") -> String {
+    TerminalText.render(markdown, width: width ?? TerminalText.terminalWidth(), color: color, indent: indent)
+  }
+
   /// Writes to standard output.
   public func out(_ text: String) {
     FileHandle.standardOutput.write(Data(text.utf8))

@@ -12,7 +12,7 @@ import ZeroToHero
     for path in try FileManager.default.subpathsOfDirectory(atPath: root.path) {
       var isDirectory: ObjCBool = false
       let url = root.appendingPathComponent(path)
-      FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+      _ = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
       files[path] = isDirectory.boolValue ? Data("<folder>".utf8) : try Data(contentsOf: url)
     }
     return files
