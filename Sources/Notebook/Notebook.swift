@@ -320,7 +320,7 @@ public final class Notebook {
     let rule = String(repeating: "─", count: max(4, 88 - TextLayout.width(heading)))
     console.out(console.styled(heading + rule, .heading) + "\n")
     guard options.verbosity >= .normal, !definition.prose.isEmpty else { return }
-    console.out(TextLayout.wrapProse(TextLayout.terminalProse(definition.prose)) + "\n\n")
+    console.out(TextLayout.wrapProse(definition.prose, color: console.color) + "\n\n")
   }
 
   private func printSummary(_ timings: [(String, Double)]) {
