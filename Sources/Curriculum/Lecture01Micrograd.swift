@@ -34,6 +34,12 @@ extension LectureInfo {
     ],
     questions: [
       Question(
+        id: "l1-derivative-at-3",
+        prompt: "f(x) = 3x² − 4x + 5. What is df/dx at x = 3?",
+        kind: .numeric(answer: 14, tolerance: 1e-6),
+        explanation: "f′(x) = 6x − 4, so f′(3) = 18 − 4 = 14. Nudging agrees: (f(3.001) − f(3))/0.001 = 14.003; "
+          + "the extra 0.003 is the curvature term 3h of a forward difference."),
+      Question(
         id: "l1-h-too-small",
         prompt: "Estimating f′(3) for f(x) = 3x² − 4x + 5 as (f(3 + h) − f(3))/h, the answer gets *worse* below h ≈ 1e-8. Why? (one or two words)",
         kind: .shortAnswer(accepted: ["cancellation", "cancel", "rounding", "round-off", "roundoff", "round off",
@@ -41,12 +47,6 @@ extension LectureInfo {
         explanation: "f(3 + h) and f(3) agree in almost all of their ~16 significant digits, so the subtraction "
           + "cancels them and leaves mostly rounding error (about 1e-16 · 20), which is then divided by the tiny h. "
           + "Large h fails for the opposite reason: it measures a chord (error ≈ 3h here)."),
-      Question(
-        id: "l1-derivative-at-3",
-        prompt: "f(x) = 3x² − 4x + 5. What is df/dx at x = 3?",
-        kind: .numeric(answer: 14, tolerance: 1e-6),
-        explanation: "f′(x) = 6x − 4, so f′(3) = 18 − 4 = 14. Nudging agrees: (f(3.001) − f(3))/0.001 = 14.003; "
-          + "the extra 0.003 is the curvature term 3h of a forward difference."),
       Question(
         id: "l1-chain-rule",
         prompt: "z depends on y, and y depends on x. How do you get dz/dx?",
@@ -173,6 +173,9 @@ extension LectureInfo {
                   prose: "`propagateGrad` is one link of the chain rule for each operation (micrograd's `_backward`): "
                     + "incoming gradient times local derivative, *added* to the child. `backward()` orders the graph so "
                     + "that every node comes after its operands, then walks that order in reverse."),
+      CodeExcerpt("The moons loss", file: "Sources/Micrograd/MoonsTraining.swift", declarations: ["public func svmLoss("],
+                  prose: "The demo's objective on the class engine: a max-margin loss per point, averaged, plus "
+                    + "1e-4 · Σ p². (The tape's `svmLoss`, used in the training loop, records the same arithmetic.)"),
       CodeExcerpt("Neuron, Layer, MLP", file: "Sources/Micrograd/NeuralNet.swift",
                   declarations: ["public final class Neuron", "public final class Layer", "public final class MLP"],
                   prose: "A neural-network library on top of `Value`: nothing but organisation. Every parameter is "

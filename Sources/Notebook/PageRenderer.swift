@@ -160,10 +160,13 @@ struct PageRenderer {
     for objective in lecture.objectives {
       var text = objective.text
       if let first = text.first { text = first.lowercased() + text.dropFirst() }
-      md += "- … \(text)"
       let links = objective.quiz.map { id in numbers[id].map { "[Q\($0)](#\(id))" } ?? "`\(id)`" }
-      if !links.isEmpty { md += " (quiz: " + links.joined(separator: ", ") + ")" }
-      md += "\n"
+      if !links.isEmpty {
+        let period = text.hasSuffix(".")
+        if period { text.removeLast() }
+        text += " (quiz: " + links.joined(separator: ", ") + ")" + (period ? "." : "")
+      }
+      md += "- … \(text)\n"
     }
     if let next = lecture.next {
       md += "\n**Next: [Lecture \(next.number), \(Markdown.escape(next.title))](\(next.page)).** "

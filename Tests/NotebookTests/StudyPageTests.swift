@@ -60,7 +60,7 @@ import Quiz
                  "```swift\nstatic let demoCellSource: @Sendable (Int) -> Int = { (x: Int) in\n  let y = x * 2\n  return y\n}\n```",
                  "## Recall quiz", "<a id=\"d1\"></a>**1. Pick b**", "a) a<br>\nb) b",
                  "<details><summary>Answer</summary>", "**b) b**. It is b.",
-                 "## You can now", "- … read a page (quiz: [Q1](#d1))",
+                 "## You can now", "- … read a page (quiz: [Q1](#d1))\n",
                  "**Next: [Lecture 8, The next one](Lecture08-Next.md).** It builds on this."]
     var position = page.startIndex
     for part in order {
