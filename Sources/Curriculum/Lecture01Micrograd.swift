@@ -21,7 +21,7 @@ extension LectureInfo {
       Objective("Build Neuron, Layer and MLP on top of Value and train them by gradient descent.",
                 quiz: ["l1-mlp-parameters", "l1-step-direction", "l1-svm-margin"]),
       Objective("Backpropagate through a softmax and a negative log-likelihood on Values, and read the gradient.",
-                quiz: ["l1-softmax-grad"]),
+                quiz: ["l1-softmax-loss"]),
       Objective("Say why a graph of heap objects is slow and how a tape (creation order = topological order) fixes it.",
                 quiz: ["l1-tape"]),
     ],
@@ -140,13 +140,13 @@ extension LectureInfo {
         explanation: "1 − 2.5 = −1.5 and relu(−1.5) = 0: the point is on the right side with more than the margin "
           + "of 1, so it contributes neither loss nor gradient."),
       Question(
-        id: "l1-softmax-grad",
-        prompt: "The exercise's logits are [0, 3, −2, 1] and the label is class 3; the softmax gives p[3] = 0.1135. "
-          + "What is ∂loss/∂logit[3] for loss = −log p[3]? (4 decimals)",
-        kind: .numeric(answer: -0.8865, tolerance: 5e-4),
-        explanation: "For a softmax followed by −log p[label], the gradient on logit i is p[i] − 1 for the label and "
-          + "p[i] otherwise: here 0.1135 − 1 = −0.8865. Raising the right logit lowers the loss; the others get their "
-          + "probability as gradient and are pushed down."),
+        id: "l1-softmax-loss",
+        prompt: "The exercise's logits are [0, 3, −2, 1] and the correct class is 3 (the last one). "
+          + "What is the loss −log p[3] after a softmax? (natural log, 4 decimals)",
+        kind: .numeric(answer: 2.1755, tolerance: 5e-4),
+        explanation: "exp gives [1, 20.0855, 0.1353, 2.7183], summing to 23.9391, so p[3] = 2.7183/23.9391 = 0.1135 "
+          + "and −ln 0.1135 = 2.1755. Built from exp, +, ÷ and log on Values, backward() then gives each logit "
+          + "its probability as gradient, minus 1 for the correct class."),
       Question(
         id: "l1-tape",
         prompt: "Why can a tape run backward as one reverse sweep, without a graph search?",

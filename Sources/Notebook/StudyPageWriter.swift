@@ -69,9 +69,13 @@ struct StudyPageWriter {
   }
 
   /// A path from the page's folder to a repo-relative path.
+  ///
+  /// Links are written as seen from the checkout's `Reports/` folder, where pages are committed,
+  /// wherever this copy is written: a page generated into a temporary folder (`Workbook report
+  /// --check`) is then byte-identical to the committed one.
   func link(_ repoPath: String) -> String {
     let target = packageRoot.appendingPathComponent(repoPath).standardizedFileURL.pathComponents
-    let from = directory.standardizedFileURL.pathComponents
+    let from = packageRoot.appendingPathComponent("Reports").standardizedFileURL.pathComponents
     var common = 0
     while common < min(target.count, from.count) && target[common] == from[common] { common += 1 }
     let ups = Array(repeating: "..", count: from.count - common)
