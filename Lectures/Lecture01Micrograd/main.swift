@@ -221,8 +221,10 @@ nb.cell("Letting backward() do it, then one step uphill", """
   let rows = [("L", L), ("f", f), ("d", d), ("c", cc), ("e", e), ("a", a), ("b", b)].map { [$0.0, "\($0.1.data)", "\($0.1.grad)"] }
   c.table(["node", "data", "grad from backward()"], rows)
   for leaf in [a, b, cc, f] { leaf.data += 0.01 * leaf.grad }
+  c.table(["leaf", "data + 0.01 · grad"], [("a", a), ("b", b), ("c", cc), ("f", f)].map { [$0.0, "\($0.1.data)"] })
   let L2 = (a * b + cc) * f
-  c.print("after one step of 0.01 × grad: L =", L2.data)
+  c.worked("L", formula: "(a·b + c)·f", substituted: "(\(a.data)·(\(b.data)) + \(cc.data))·(\(f.data))",
+           result: "\(L2.data)")
   c.result("L after one step", "\(L2.data)")
 }
 
@@ -320,6 +322,8 @@ nb.cell("A bug: a value used twice", """
   f.backward()
   c.note("A second case: a = −2, b = 3, d = a·b, e = a + b, f = d·e. Both a and b feed both d and e.")
   c.print(f.treeDescription())
+  c.worked("∂f/∂a", formula: "∂f/∂d · ∂d/∂a + ∂f/∂e · ∂e/∂a = e·b + d·1",
+           substituted: "\(e.data)·\(y.data) + (\(d.data))·1", result: "\(x.grad)")
   c.result("a.grad, b.grad (f = (a·b)·(a + b))", "\(x.grad), \(y.grad)")
 }
 
@@ -443,6 +447,10 @@ nb.cell("Training on four examples, and the forgotten zero_grad", """
     let ypred = xs.map { model($0)[0] }
     return zip(ys, ypred).map { ygt, yout in (yout - ygt).pow(2) }.reduce(Value(0), +)
   }
+  let firstPredictions = xs.map { n($0)[0].data }
+  c.worked("loss at step 0", formula: "Σ (ypred − ygt)²",
+           substituted: zip(firstPredictions, ys).map { "(\(f4($0)) − (\($1)))²" }.joined(separator: " + "),
+           result: f4(lossOf(n).data))
   var buggy: [Double] = [], fixed: [Double] = []
   for k in c.steps(steps, "four examples") {
     let badLoss = lossOf(twin)
