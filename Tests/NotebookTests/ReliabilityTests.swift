@@ -37,12 +37,12 @@ import Testing
   }
 
   @Test func reportWithoutAModeUsesTheCommittedPagesMode() throws {
-    let plain = try parse(["--report"]).applyingCommittedReportMode(of: "Lecture03MLP")
-    let committed: RunMode = ReportModes.arguments(for: "Lecture03MLP").contains("--full") ? .full : .standard
+    let plain = try parse(["--report"]).applyingCommittedReportMode(["--full"])
+    let committed: RunMode = .full
     #expect(plain.mode == committed)
-    #expect(try parse(["--report", "--fast"]).applyingCommittedReportMode(of: "Lecture03MLP").mode == .fast)
-    #expect(try parse(["--report", "--steps", "9"]).applyingCommittedReportMode(of: "Lecture03MLP").mode == .standard)
-    #expect(try parse([]).applyingCommittedReportMode(of: "Lecture03MLP").mode == .standard)
+    #expect(try parse(["--report", "--fast"]).applyingCommittedReportMode(["--full"]).mode == .fast)
+    #expect(try parse(["--report", "--steps", "9"]).applyingCommittedReportMode(["--full"]).mode == .standard)
+    #expect(try parse([]).applyingCommittedReportMode(["--full"]).mode == .standard)
   }
 
   @Test func progressIsSilentUnderQuiet() {
