@@ -209,7 +209,7 @@ public final class Cell {
   /// A progress display for a loop of `total` steps (standard error; never on the page).
   /// Prefer `for step in c.steps(n) { … }`, which drives one for you.
   public func progress(_ label: String, total: Int) -> Progress {
-    Progress(label, total: total)
+    Progress(label, total: total, quiet: verbosity == .quiet)
   }
 
   func append(_ block: CellBlock) {
