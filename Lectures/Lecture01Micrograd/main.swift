@@ -129,10 +129,9 @@ nb.cell("A function of three inputs", """
     }
     rows.append([input, "\(d1)", "\(d2)", "\((d2 - d1) / h)"])
   }
-  let dA = (a + h) * b + cc
   c.worked("∂d/∂a", formula: "((a + h)·b + c − (a·b + c)) / h",
-           substituted: "(\(a + h)·(\(b)) + \(cc) − (\(d1))) / \(h) = (\(dA) − (\(d1))) / \(h)",
-           result: "\((dA - d1) / h)")
+           substituted: "(\(a + h)·(\(b)) + \(cc) − (\(d1))) / \(h) = (\((a + h) * b + cc) − (\(d1))) / \(h)",
+           result: "\(((a + h) * b + cc - d1) / h)")
   c.table(["bumped", "d1", "d2", "slope"], rows)
   c.think("Before reading the table: what should the slope be when you bump b?", answer: """
     d = a·b + c, so bumping b by h changes a·b by a·h and d by the same amount: ∂d/∂b = a = 2. \
@@ -241,8 +240,8 @@ let neuron = nb.cell("One neuron: tanh(x1·w1 + x2·w2 + b)", """
   the gradient, a times node swaps the data of its two inputs. Notice w2.grad = 0: its input x2 is
   0, so wiggling w2 cannot change the output at all.
   """) { c in
-  let ts = (0..<50).map { -5 + 0.2 * Double($0) }
-  c.figure(LinePlot(title: "tanh(x)", xLabel: "x", yLabel: "tanh(x)", xs: ts, ys: ts.map { Value($0).tanh().data }),
+  c.figure(LinePlot(title: "tanh(x)", xLabel: "x", yLabel: "tanh(x)", xs: (0..<50).map { -5 + 0.2 * Double($0) },
+                    ys: (0..<50).map { Value(-5 + 0.2 * Double($0)).tanh().data }),
            name: "tanh")
   let (o, n, leaves) = makeNeuron()
   c.worked("n", formula: "x1·w1 + x2·w2 + b",
@@ -259,9 +258,8 @@ let neuron = nb.cell("One neuron: tanh(x1·w1 + x2·w2 + b)", """
   c.result("o", "\(o.data)", headline: f4(o.data))
   c.result("x1.grad, w1.grad, x2.grad, w2.grad",
            leaves.filter { $0.label != "b" }.map { "\($0.grad)" }.joined(separator: ", "))
-  let x1 = leaves[0], w1 = leaves[1]
   c.worked("∂o/∂w1", formula: "do/dn · ∂n/∂w1 = (1 − o²) · x1",
-           substituted: "\(f4(1 - o.data * o.data)) · \(x1.data)", result: "\(w1.grad)")
+           substituted: "\(f4(1 - o.data * o.data)) · \(leaves[0].data)", result: "\(leaves[1].grad)")
   return o
 }
 
@@ -447,9 +445,8 @@ nb.cell("Training on four examples, and the forgotten zero_grad", """
     let ypred = xs.map { model($0)[0] }
     return zip(ys, ypred).map { ygt, yout in (yout - ygt).pow(2) }.reduce(Value(0), +)
   }
-  let firstPredictions = xs.map { n($0)[0].data }
   c.worked("loss at step 0", formula: "Σ (ypred − ygt)²",
-           substituted: zip(firstPredictions, ys).map { "(\(f4($0)) − (\($1)))²" }.joined(separator: " + "),
+           substituted: zip(xs.map { n($0)[0].data }, ys).map { "(\(f4($0)) − (\($1)))²" }.joined(separator: " + "),
            result: f4(lossOf(n).data))
   var buggy: [Double] = [], fixed: [Double] = []
   for k in c.steps(steps, "four examples") {
@@ -475,9 +472,11 @@ nb.cell("Training on four examples, and the forgotten zero_grad", """
   let ypred = xs.map { n($0)[0].data }
   c.table(["target", "prediction"], zip(ys, ypred).map { ["\($0)", "\($1)"] })
   c.result("loss after \(steps) steps", "\(fixed.last!)")
+  // page:hide
   let jump = rises.isEmpty || rises[worstJump - 1] <= 0
     ? "it never went back up in this run, which is luck"
     : "at step \(worstJump) it jumped from \(String(format: "%.2g", buggy[worstJump - 1])) back up to \(String(format: "%.2g", buggy[worstJump]))"
+  // page:show
   c.think("The buggy run can look fine on a problem this easy (or even faster at first). Why is that no comfort?", answer: """
     Without zeroing, step k moves the weights by lr times the *sum* of all k gradients so far, so the \
     effective learning rate keeps growing. Here that \(buggy.last! < fixed.last! ? "happened to end well" : "did not even help"): \
@@ -575,10 +574,9 @@ let moons = nb.cell("The two-moons demo", """
   c.print("MLP(2, [\(moonsHidden), \(moonsHidden), 1]):", model.parameters().count, "parameters")
   c.trace(model.description)
 
-  // The loss of one point, worked: the first point before any training.
-  let (y0, score0) = (data.labels[0], model(data.points[0])[0].data)
-  c.worked("loss of point 0", formula: "relu(1 − y·score)",
-           substituted: "relu(1 − (\(y0))·(\(f4(score0))))", result: f4(max(0, 1 - y0 * score0)))
+  c.worked("loss of point 0 before training", formula: "relu(1 − y·score)",
+           substituted: "relu(1 − (\(data.labels[0]))·(\(f4(model(data.points[0])[0].data))))",
+           result: f4(max(0, 1 - data.labels[0] * model(data.points[0])[0].data)))
 
   var net = TapeMLP(copying: model)
   var losses: [Double] = [], accuracies: [Double] = []
@@ -684,9 +682,8 @@ nb.exercise("a gradient by three methods", """
   c.table(["", "by hand", "forward difference", "symmetric difference"], rows)
   c.table(["", "|forward − by hand|", "|symmetric − by hand|"],
           zip(["∂f/∂a", "∂f/∂b", "∂f/∂c"], errors).map { [$0, String(format: "%.1e", $1.0), String(format: "%.1e", $1.1)] })
-  let symmetricWins = errors.filter { $0.1 < $0.0 }.count
   c.note("""
-    The symmetric difference is closer for \(symmetricWins) of the 3 inputs. Expanding f around x, \
+    The symmetric difference is closer for \(errors.filter { $0.1 < $0.0 }.count) of the 3 inputs. Expanding f around x, \
     the forward difference is f′ + (h/2)·f″ + …: its error is proportional to h. In the symmetric one \
     the f″ terms of f(x + h) and f(x − h) cancel, leaving f′ + (h²/6)·f‴: an error proportional to h². \
     At h = 1e-6 that term is about 1e-12, so what is left of the symmetric error here \
@@ -770,9 +767,8 @@ nb.cell("How the graph is stored, and what it costs", """
   }
   c.timing(String(format: "the tape is %.0f× faster than the objects, on the same machine, in the same run",
                   objects.seconds / tapeTime.seconds))
-  let python = ReferenceMeasurements.pythonMicrogradMoonsStep
   c.note("""
-    For scale: \(python.sentence). The class engine counts more nodes than the tape because every \
+    For scale: \(ReferenceMeasurements.pythonMicrogradMoonsStep.sentence). The class engine counts more nodes than the tape because every \
     input coordinate and every plain number (the 1 in 1 − y·score, the 1e-4) becomes a leaf `Value`; \
     the tape folds them into its operations.
     """)

@@ -59,7 +59,7 @@ extension Cell {
   /// The display finishes when the loop ends (also after a `break`, at the end of the cell).
   public func steps(_ count: Int, _ label: String = "training") -> StepSequence {
     finishOpenProgress()
-    let driver = StepDriver(label: label, total: count, enabled: !silent && count > 0)
+    let driver = StepDriver(label: label, total: count, enabled: !silent && count > 0, quiet: options.verbosity == .quiet)
     openSteps = driver
     return StepSequence(count: max(0, count), driver: driver)
   }
@@ -181,6 +181,7 @@ final class StepDriver {
   let label: String
   let total: Int
   let enabled: Bool
+  let quiet: Bool
   var status = ""
   private var progress: Progress?
   private let start = DispatchTime.now().uptimeNanoseconds
@@ -189,16 +190,17 @@ final class StepDriver {
   /// Seconds before the display appears.
   static let delay = 0.5
 
-  init(label: String, total: Int, enabled: Bool) {
+  init(label: String, total: Int, enabled: Bool, quiet: Bool) {
     self.label = label
     self.total = total
     self.enabled = enabled
+    self.quiet = quiet
   }
 
   func done(_ steps: Int) {
     completed = steps
     if progress == nil && enabled && Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 >= StepDriver.delay {
-      progress = Progress(label, total: total)
+      progress = Progress(label, total: total, quiet: quiet)
     }
     progress?.update(steps, status)
   }
