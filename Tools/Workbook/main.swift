@@ -16,6 +16,8 @@ let usage = """
                           LECTURE (a number or name) limits it to one lecture, --all asks every question
     report --all [--fast] regenerate every study page under Reports/ by running the built lectures
     report LECTURE        regenerate one lecture's page
+    tokenize [--gpt2 | --gpt4 | --model FILE] [TEXT | --file FILE]
+                          show how a tokenizer cuts text: coloured tokens and their ids
     help                  this text
 
   Quiz progress is kept in ~/.zero-to-hero/quiz-state.json ($ZERO_TO_HERO_STATE overrides).
@@ -122,6 +124,7 @@ case "list":
   listLectures()
 case "quiz": quiz(arguments)
 case "report": report(arguments)
+case "tokenize": tokenize(arguments)
 case "help", "--help", "-h": console.out(usage + "\n")
 default: fail("unknown command '\(command)'", status: 2)
 }
