@@ -47,3 +47,31 @@ import TestSupport
     #expect(t?.merges.count == 2)
   }
 }
+
+/// The incremental trainer and the fast encoder against minbpe's recount-everything algorithm
+/// (`NaiveBPE`) on random texts with many ties.
+@Suite struct NaiveReferenceTests {
+  @Test(arguments: SplitPattern.allCases)
+  func randomTexts(_ pattern: SplitPattern) throws {
+    var rng = SplitMix(seed: 11)
+    let alphabet = Array("ab ab\nc'sdé😉1".unicodeScalars)
+    for _ in 0..<40 {
+      var s = String.UnicodeScalarView()
+      for _ in 0..<Int(rng.next() % 300) { s.append(alphabet[Int(rng.next() % UInt64(alphabet.count))]) }
+      let text = String(s)
+      let vocab = 256 + Int(rng.next() % 40)
+      let fast = try BytePairTokenizer.train(text, vocabSize: vocab, pattern: pattern)
+      #expect(fast.merges == NaiveBPE.train(text, vocabSize: vocab, pattern: pattern), "\(pattern) on \(text.debugDescription)")
+      let reference = pattern.split(text).flatMap { NaiveBPE.encode(Array($0.utf8), merges: fast.merges) }
+      #expect(fast.encodeOrdinary(text) == reference)
+    }
+  }
+
+  @Test func getStatsAndMerge() {
+    let ids = Array("aaabdaaabac".utf8).map(Int.init)
+    let stats = NaiveBPE.pairCounts(ids)
+    #expect(stats.first == .init(left: 97, right: 97, count: 4))
+    #expect(NaiveBPE.merge(ids, 97, 97, into: 256) == [256, 97, 98, 100, 256, 97, 98, 97, 99])
+    #expect(NaiveBPE.merge([97, 97, 97, 97], 97, 97, into: 256) == [256, 256])
+  }
+}

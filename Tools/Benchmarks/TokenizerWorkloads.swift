@@ -27,6 +27,12 @@ func tokenizerWorkloads() -> [Workload] {
       if count != 338_025 { fatalError("Benchmarks: GPT-2 encodes tiny Shakespeare to \(count) tokens, expected 338,025") }
       return { blackHole(Float(gpt2.encodeOrdinary(text).count)) }
     },
+    Workload(name: "gpt2-encode-shakespeare-t1", config: "the same on one thread", threads: 1, warmup: 2, repsPerWindow: 1) {
+      let text = shakespeareText()
+      let gpt2: BytePairTokenizer
+      do { gpt2 = try BytePairTokenizer.gpt2() } catch { fatalError("Benchmarks: \(error)") }
+      return { blackHole(Float(gpt2.encodeOrdinary(text).count)) }
+    },
     // The pre-tokenizer alone: the hand-written scanner against Swift Regex on the same pattern.
     Workload(name: "gpt4-split-scanner", config: "GPT-4 split of tiny Shakespeare, hand-written scanner",
              threads: 1, warmup: 1, repsPerWindow: 1) {

@@ -85,7 +85,13 @@ enum TokenView {
       pending.removeAll()
       if color {
         let on = "\u{1B}[30;48;5;\(backgrounds[piece % backgrounds.count])m", off = "\u{1B}[0m"
-        out += on + text.replacingOccurrences(of: "\n", with: "↵" + off + "\n" + on) + off
+        // A newline shows as ↵ and really breaks the line; the colour stops at the line's end.
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for (k, line) in lines.enumerated() {
+          let shown = line + (k < lines.count - 1 ? "↵" : "")
+          if !shown.isEmpty { out += on + shown + off }
+          if k < lines.count - 1 { out += "\n" }
+        }
       } else {
         out += "[" + text.replacingOccurrences(of: "\n", with: "\\n") + "]"
       }
