@@ -150,14 +150,18 @@ struct ChunkEncoder {
 
   mutating func encode(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [Int32]) {
     var scanner = SplitScanner(pattern: tokenizer.pattern, bytes: bytes, start: range.lowerBound, end: range.upperBound)
+    // Hoisted: reading an optional struct of arrays inside the loop costs a retain per chunk.
+    let hasWhole = tokenizer.wholeTokens != nil
+    let whole = tokenizer.wholeTokens ?? ByteStringTable(capacity: 1)
+    let byteTokens = tokenizer.byteTokens
     while let chunk = scanner.next() {
       let piece = UnsafeBufferPointer(rebasing: bytes[chunk])
-      if let whole = tokenizer.wholeTokens, let id = whole.get(piece) {
-        out.append(Int32(id))
+      if hasWhole, let id = whole.get(piece) {
+        out.append(Int32(truncatingIfNeeded: id))
         continue
       }
       if piece.count == 1 {
-        out.append(Int32(tokenizer.byteTokens[Int(piece[0])]))
+        out.append(Int32(truncatingIfNeeded: byteTokens[Int(piece[0])]))
         continue
       }
       if piece.count > ChunkEncoder.shortChunk {
