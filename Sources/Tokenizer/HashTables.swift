@@ -5,7 +5,7 @@
 /// lookup. Both are value types with no deletion (the tokenizer's tables only grow).
 
 /// Maps a pair of token ids to an `Int32` (the merged token's id, or a pair's index in training).
-public struct PairTable: Sendable {
+struct PairTable: Sendable {
   private var keys: [UInt64]
   private var values: [Int32]
   private var mask: Int
@@ -78,7 +78,7 @@ public struct PairTable: Sendable {
 }
 
 /// Maps byte strings to `Int` values; the keys live in one contiguous arena.
-public struct ByteStringTable: Sendable {
+struct ByteStringTable: Sendable {
   private var arena: [UInt8] = []
   private var offsets: [Int32]
   private var lengths: [Int32]

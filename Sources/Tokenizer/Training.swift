@@ -59,7 +59,9 @@ struct PairTrainer {
   var vocab: [[UInt8]] = (0...255).map { [UInt8($0)] }
 
   init(text: String, pattern: SplitPattern) {
-    let bytes = Array(text.utf8)
+    // withUTF8 reads a native string's bytes directly (and makes a bridged one native once).
+    var text = text
+    let bytes = text.withUTF8 { Array($0) }
     var chunkIndex = ByteStringTable(capacity: 1 << 14)
     var chunkStart: [Int] = [], chunkEnd: [Int] = [], chunkWeight: [Int32] = []
     bytes.withUnsafeBufferPointer { buffer in

@@ -33,6 +33,10 @@ func tokenizerWorkloads() -> [Workload] {
       do { gpt2 = try BytePairTokenizer.gpt2() } catch { fatalError("Benchmarks: \(error)") }
       return { blackHole(Float(gpt2.encodeOrdinary(text).count)) }
     },
+    Workload(name: "cl100k-load", config: "read, checksum and index cl100k_base.tiktoken (100,256 tokens)", threads: 1,
+             warmup: 1, repsPerWindow: 1) {
+      { blackHole(Float((try? BytePairTokenizer.cl100k())?.ordinaryCount ?? 0)) }
+    },
     // The pre-tokenizer alone: the hand-written scanner against Swift Regex on the same pattern.
     Workload(name: "gpt4-split-scanner", config: "GPT-4 split of tiny Shakespeare, hand-written scanner",
              threads: 1, warmup: 1, repsPerWindow: 1) {
