@@ -69,11 +69,23 @@ public enum NaiveBPE {
   }
 
   /// minbpe's `encode_chunk`: while some adjacent pair is a merge, merge the one learned first
-  /// (all its occurrences at once).
-  public static func encode(_ chunk: [UInt8], merges: [BytePairTokenizer.Merge]) -> [Int] {
+  /// (all its occurrences at once). `byteTokens` maps bytes to their token ids first (minbpe's
+  /// GPT4Tokenizer applies cl100k_base's byte shuffle this way); nil means the identity.
+  public static func encode(_ chunk: [UInt8], merges: [BytePairTokenizer.Merge], byteTokens: [Int]? = nil) -> [Int] {
+    encode(chunk, ranks: ranks(merges), byteTokens: byteTokens)
+  }
+
+  /// minbpe's `merges` dict: pair (packed as `left << 32 | right`) → the token it makes.
+  public static func ranks(_ merges: [BytePairTokenizer.Merge]) -> [Int: Int] {
     var rank: [Int: Int] = [:]
+    rank.reserveCapacity(merges.count)
     for m in merges { rank[m.left << 32 | m.right] = m.id }
-    var ids = chunk.map(Int.init)
+    return rank
+  }
+
+  /// `encode(_:merges:byteTokens:)` with the merges dict built once by `ranks(_:)`.
+  public static func encode(_ chunk: [UInt8], ranks rank: [Int: Int], byteTokens: [Int]? = nil) -> [Int] {
+    var ids = chunk.map { byteTokens?[Int($0)] ?? Int($0) }
     while ids.count >= 2 {
       var best: (left: Int, right: Int, id: Int)? = nil
       for i in 0..<ids.count - 1 {

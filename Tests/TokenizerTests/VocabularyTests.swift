@@ -94,3 +94,19 @@ import TestSupport
     #expect(error("QQ== 0\n")?.description.contains("has no token of its own") == true)
   }
 }
+
+/// minbpe's exercise step 3: GPT-4's merges recovered from the ranks, bytes shuffled, encoded
+/// with minbpe's own loop, give tiktoken's ids.
+@Suite struct RecoveredMergesTests {
+  @Test func minbpeGPT4Tokenizer() {
+    let enc = TokenizerFixtures.cl100k_
+    let merges = enc.recoveredMerges()
+    #expect(merges.count == 100_256 - 256)
+    let ranks = NaiveBPE.ranks(merges)
+    for c in TokenizerFixtures.cl100k["cases"].array {
+      let text = c["text"].string
+      let ids = SplitPattern.gpt4.split(text).flatMap { NaiveBPE.encode(Array($0.utf8), ranks: ranks, byteTokens: enc.byteTokens) }
+      #expect(ids == c["ids"].ints, "\(text.debugDescription)")
+    }
+  }
+}
