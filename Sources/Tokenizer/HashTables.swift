@@ -1,3 +1,5 @@
+import Foundation
+
 /// Open-addressing hash tables for the hot paths of encoding and training.
 ///
 /// Swift's `Dictionary` hashes with SipHash and boxes array keys; these tables hash a pair of
@@ -78,24 +80,28 @@ struct PairTable: Sendable {
 }
 
 /// Maps byte strings to `Int` values; the keys live in one contiguous arena.
+///
+/// A slot is one 24-byte entry (hash tag, key offset and length, value), so a probe touches one
+/// cache line rather than one per field.
 struct ByteStringTable: Sendable {
+  struct Entry: Sendable {
+    var offset: Int32 = -1
+    var length: Int32 = 0
+    var hash: UInt32 = 0
+    var value: Int = 0
+  }
+
   private var arena: [UInt8] = []
-  private var offsets: [Int32]
-  private var lengths: [Int32]
-  private var hashes: [UInt32]
-  private var values: [Int]
+  private var entries: [Entry]
   private var mask: Int
   /// The number of keys stored.
-  public private(set) var count = 0
+  private(set) var count = 0
 
   /// An empty table sized for about `capacity` keys.
-  public init(capacity: Int = 16) {
+  init(capacity: Int = 16) {
     var size = 16
     while size < capacity * 2 { size <<= 1 }
-    offsets = Array(repeating: -1, count: size)
-    lengths = Array(repeating: 0, count: size)
-    hashes = Array(repeating: 0, count: size)
-    values = Array(repeating: 0, count: size)
+    entries = Array(repeating: Entry(), count: size)
     mask = size - 1
   }
 
@@ -108,55 +114,52 @@ struct ByteStringTable: Sendable {
 
   /// The value stored for `bytes`, or nil.
   @inline(__always)
-  public func get(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+  func get(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
     let h = ByteStringTable.hash(bytes)
     let h32 = UInt32(truncatingIfNeeded: h >> 32)
-    var i = Int(truncatingIfNeeded: h) & mask
+    let n = bytes.count
     return arena.withUnsafeBufferPointer { arena in
-      while true {
-        let offset = offsets[i]
-        if offset < 0 { return nil }
-        if hashes[i] == h32, Int(lengths[i]) == bytes.count {
-          let start = Int(offset)
-          var same = true
-          for k in 0..<bytes.count where arena[start + k] != bytes[k] { same = false; break }
-          if same { return values[i] }
+      entries.withUnsafeBufferPointer { entries in
+        var i = Int(truncatingIfNeeded: h) & mask
+        while true {
+          let e = entries[i]
+          if e.offset < 0 { return nil }
+          if e.hash == h32, Int(e.length) == n,
+             memcmp(arena.baseAddress! + Int(e.offset), bytes.baseAddress!, n) == 0 {
+            return e.value
+          }
+          i = (i + 1) & mask
         }
-        i = (i + 1) & mask
       }
     }
   }
 
   /// The value stored for `bytes`, or nil.
-  public func get(_ bytes: [UInt8]) -> Int? { bytes.withUnsafeBufferPointer { get($0) } }
+  func get(_ bytes: [UInt8]) -> Int? { bytes.withUnsafeBufferPointer { get($0) } }
 
   /// Stores `value` for `bytes` (replacing an earlier value).
-  public mutating func set(_ bytes: UnsafeBufferPointer<UInt8>, _ value: Int) {
-    if (count + 1) * 2 > offsets.count { grow() }
-    let h = ByteStringTable.hash(bytes)
-    insert(bytes, hash: h, value: value)
+  mutating func set(_ bytes: UnsafeBufferPointer<UInt8>, _ value: Int) {
+    if (count + 1) * 2 > entries.count { grow() }
+    insert(bytes, hash: ByteStringTable.hash(bytes), value: value)
   }
 
   /// Stores `value` for `bytes` (replacing an earlier value).
-  public mutating func set(_ bytes: [UInt8], _ value: Int) { bytes.withUnsafeBufferPointer { set($0, value) } }
+  mutating func set(_ bytes: [UInt8], _ value: Int) { bytes.withUnsafeBufferPointer { set($0, value) } }
 
   private mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, hash h: UInt64, value: Int) {
     let h32 = UInt32(truncatingIfNeeded: h >> 32)
     var i = Int(truncatingIfNeeded: h) & mask
     while true {
-      let offset = offsets[i]
-      if offset < 0 {
-        offsets[i] = Int32(arena.count)
-        lengths[i] = Int32(bytes.count)
-        hashes[i] = h32
-        values[i] = value
+      let e = entries[i]
+      if e.offset < 0 {
+        entries[i] = Entry(offset: Int32(arena.count), length: Int32(bytes.count), hash: h32, value: value)
         arena.append(contentsOf: bytes)
         count += 1
         return
       }
-      if hashes[i] == h32, Int(lengths[i]) == bytes.count,
-         arena[Int(offset)..<Int(offset) + bytes.count].elementsEqual(bytes) {
-        values[i] = value
+      if e.hash == h32, Int(e.length) == bytes.count,
+         arena[Int(e.offset)..<Int(e.offset) + bytes.count].elementsEqual(bytes) {
+        entries[i].value = value
         return
       }
       i = (i + 1) & mask
@@ -164,20 +167,16 @@ struct ByteStringTable: Sendable {
   }
 
   private mutating func grow() {
-    let oldArena = arena, oldOffsets = offsets, oldLengths = lengths, oldValues = values
-    let size = oldOffsets.count * 2
+    let oldArena = arena, oldEntries = entries
     arena = []
     arena.reserveCapacity(oldArena.count)
-    offsets = Array(repeating: -1, count: size)
-    lengths = Array(repeating: 0, count: size)
-    hashes = Array(repeating: 0, count: size)
-    values = Array(repeating: 0, count: size)
-    mask = size - 1
+    entries = Array(repeating: Entry(), count: oldEntries.count * 2)
+    mask = entries.count - 1
     count = 0
     oldArena.withUnsafeBufferPointer { old in
-      for i in oldOffsets.indices where oldOffsets[i] >= 0 {
-        let key = UnsafeBufferPointer(rebasing: old[Int(oldOffsets[i])..<Int(oldOffsets[i] + oldLengths[i])])
-        insert(key, hash: ByteStringTable.hash(key), value: oldValues[i])
+      for e in oldEntries where e.offset >= 0 {
+        let key = UnsafeBufferPointer(rebasing: old[Int(e.offset)..<Int(e.offset + e.length)])
+        insert(key, hash: ByteStringTable.hash(key), value: e.value)
       }
     }
   }
