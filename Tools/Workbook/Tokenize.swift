@@ -77,10 +77,10 @@ enum TokenView {
     var out = ""
     var pending: [UInt8] = []
     var piece = 0
-    for id in ids {
+    for (k, id) in ids.enumerated() {
       pending += tokenizer.bytes(of: id) ?? []
       // Wait for the rest of a character cut across tokens (at most 3 more bytes).
-      if String(validatingUTF8: pending.map { CChar(bitPattern: $0) } + [0]) == nil, pending.count < 4, id != ids.last { continue }
+      if String(validating: pending, as: UTF8.self) == nil, pending.count < 4, k < ids.count - 1 { continue }
       let text = String(decoding: pending, as: UTF8.self)
       pending.removeAll()
       if color {
