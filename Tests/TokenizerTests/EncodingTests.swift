@@ -31,6 +31,16 @@ import TestSupport
     // 안 is three bytes, tokens 168 243 230 in GPT-2: half of it is not UTF-8.
     #expect(try enc.decode([168]) == "\u{FFFD}")
     #expect(try enc.decode([128]) == "\u{FFFD}")
+    // Invalid UTF-8 is replaced as Python's bytes.decode("utf-8", "replace") does (one U+FFFD per
+    // maximal invalid subpart): the counts below are Python's.
+    let bytesToToken = enc.byteTokens
+    let cases: [([UInt8], String)] = [
+      ([0xE0, 0x80], "\u{FFFD}\u{FFFD}"), ([0xF0, 0x9F, 0x98], "\u{FFFD}"), ([0xED, 0xA0, 0x80], "\u{FFFD}\u{FFFD}\u{FFFD}"),
+      ([0xC0, 0xAF], "\u{FFFD}\u{FFFD}"), ([0xF4, 0x90, 0x80, 0x80], "\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}"),
+      ([0xE2, 0x82], "\u{FFFD}"), ([0x61, 0xF0, 0x9F, 0x98, 0x61], "a\u{FFFD}a"), ([0xFF, 0xFE], "\u{FFFD}\u{FFFD}"),
+      ([0xF0, 0x80, 0x80, 0x80], "\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}"),
+    ]
+    for (bytes, text) in cases { #expect(try enc.decode(bytes.map { bytesToToken[Int($0)] }) == text, "\(bytes)") }
     #expect(throws: TokenizerError.unknownToken(99_999)) { try enc.decode([99_999]) }
     #expect(throws: TokenizerError.unknownToken(-1)) { try enc.decode([-1]) }
   }
