@@ -137,7 +137,7 @@ extension BytePairTokenizer {
 /// Encodes chunks for one thread: scratch buffers and a cache of chunks already seen.
 struct ChunkEncoder {
   let tokenizer: BytePairTokenizer
-  /// Chunk bytes → (offset into `cachedIds`) << 16 | count.
+  /// Chunk bytes → offset into `cachedIds`, which holds the chunk's token count and then its ids.
   var cache = ByteStringTable(capacity: 4096)
   var cachedIds: [Int32] = []
   var parts: [Int32] = []
@@ -157,7 +157,7 @@ struct ChunkEncoder {
     while let chunk = scanner.next() {
       let piece = UnsafeBufferPointer(rebasing: bytes[chunk])
       if hasWhole, let id = whole.get(piece) {
-        out.append(Int32(truncatingIfNeeded: id))
+        out.append(id)
         continue
       }
       if piece.count == 1 {
@@ -168,13 +168,14 @@ struct ChunkEncoder {
         mergeLong(piece, into: &out)
         continue
       }
-      if let packed = cache.get(piece) {
-        let offset = packed >> 16, count = packed & 0xFFFF
-        out.append(contentsOf: cachedIds[offset..<offset + count])
+      if let offset = cache.get(piece) {
+        let start = Int(offset) + 1
+        out.append(contentsOf: cachedIds[start..<start + Int(cachedIds[start - 1])])
         continue
       }
       mergeShort(piece)
-      cache.set(piece, cachedIds.count << 16 | parts.count)
+      cache.set(piece, Int32(cachedIds.count))
+      cachedIds.append(Int32(parts.count))
       cachedIds.append(contentsOf: parts)
       out.append(contentsOf: parts)
     }

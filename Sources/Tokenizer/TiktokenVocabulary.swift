@@ -55,7 +55,7 @@ extension BytePairTokenizer {
     var vocabBytes: [UInt8] = []
     vocabBytes.reserveCapacity(data.count / 2)
     var offsets: [Int32] = [0]
-    var whole = ByteStringTable(capacity: data.count / 12)
+    var whole = ByteStringTable(capacity: data.count / 16)
     try data.withUnsafeBufferPointer { file in
       var line = 0, start = 0
       while start < file.count {
@@ -87,7 +87,7 @@ extension BytePairTokenizer {
         vocabBytes.withUnsafeBufferPointer { v in
           let token = UnsafeBufferPointer(rebasing: v[before...])
           if whole.get(token) != nil { return }
-          whole.set(token, id)
+          whole.set(token, Int32(id))
         }
         if whole.count != id + 1 {
           throw TokenizerError.badFile(path: path, line: line, message: "token \(id) repeats an earlier token")
@@ -100,7 +100,7 @@ extension BytePairTokenizer {
       guard let id = whole.get([UInt8(b)]) else {
         throw TokenizerError.badFile(path: path, line: 0, message: "byte \(b) has no token of its own")
       }
-      byteTokens[b] = id
+      byteTokens[b] = Int(id)
     }
     // Every split of a token into two tokens is a pair merging into it.
     var pairs = PairTable(capacity: offsets.count * 2)
@@ -111,7 +111,7 @@ extension BytePairTokenizer {
         for cut in (start + 1)..<end {
           if let left = whole.get(UnsafeBufferPointer(rebasing: v[start..<cut])),
              let right = whole.get(UnsafeBufferPointer(rebasing: v[cut..<end])) {
-            pairs.set(Int32(left), Int32(right), Int32(id))
+            pairs.set(left, right, Int32(id))
           }
         }
       }

@@ -69,9 +69,9 @@ struct PairTrainer {
       while let range = scanner.next() {
         let piece = UnsafeBufferPointer(rebasing: buffer[range])
         if let k = chunkIndex.get(piece) {
-          chunkWeight[k] += 1
+          chunkWeight[Int(k)] += 1
         } else {
-          chunkIndex.set(piece, chunkStart.count)
+          chunkIndex.set(piece, Int32(chunkStart.count))
           chunkStart.append(range.lowerBound)
           chunkEnd.append(range.upperBound)
           chunkWeight.append(1)
