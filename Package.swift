@@ -31,6 +31,7 @@ let package = Package(
     .library(name: "Notebook", targets: ["Notebook"]),
     .library(name: "Quiz", targets: ["Quiz"]),
     .library(name: "Curriculum", targets: ["Curriculum"]),
+    .library(name: "Tokenizer", targets: ["Tokenizer"]),
     .executable(name: "Workbook", targets: ["Workbook"]),
     .executable(name: "Benchmarks", targets: ["Benchmarks"]),
   ] + lectures.map { .executable(name: $0, targets: [$0]) },
@@ -43,6 +44,7 @@ let package = Package(
             swiftSettings: numeric, linkerSettings: libm),
     .target(name: "NN", dependencies: ["Tensor", "Random", "Kernels"], exclude: ["README.md"], swiftSettings: numeric, linkerSettings: libm),
     .target(name: "Datasets", dependencies: ["Random"], swiftSettings: numeric),
+    .target(name: "Tokenizer", dependencies: ["Kernels", "Datasets"], exclude: ["README.md"], swiftSettings: numeric),
 
     // MARK: - Workbook runtime (cells, reports, quizzes)
     .target(name: "Report", exclude: ["README.md"], swiftSettings: numeric),
@@ -53,6 +55,7 @@ let package = Package(
     .target(name: "Curriculum", dependencies: ["Quiz", "Notebook"]),
     .target(name: "ZeroToHero", dependencies: [
       "Random", "Kernels", "Micrograd", "Tensor", "NN", "Datasets", "Report", "Quiz", "Notebook", "Curriculum",
+      "Tokenizer",
     ]),
 
     // MARK: - Tools
@@ -70,6 +73,7 @@ let package = Package(
     .testTarget(name: "NNTests", dependencies: ["NN", "TestSupport"]),
     .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
     .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Quiz", "Curriculum", "Datasets", "TestSupport"]),
+    .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "TestSupport"]),
     .testTarget(name: "LectureTests", dependencies: ["ZeroToHero", "TestSupport"]),
   ] + lectures.map {
     .executableTarget(name: $0, dependencies: ["ZeroToHero"], path: "Lectures/\($0)", swiftSettings: numeric)

@@ -9,3 +9,4 @@
 @_exported import Random
 @_exported import Report
 @_exported import Tensor
+@_exported import Tokenizer

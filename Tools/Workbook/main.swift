@@ -20,6 +20,8 @@ let usage = """
     report --check        regenerate every page into a temporary folder with the committed settings
                           and list the pages that differ from Reports/ (exit 1 when any does)
     report --index        rewrite Reports/README.md from the pages present
+    tokenize [--gpt2 | --gpt4 | --model FILE] [TEXT | --file FILE]
+                          show how a tokenizer cuts text: coloured tokens and their ids
     help                  this text
 
   Quiz progress is kept in ~/.zero-to-hero/quiz-state.json ($ZERO_TO_HERO_STATE overrides).
@@ -73,6 +75,7 @@ case "list":
   listLectures()
 case "quiz": quiz(arguments)
 case "report": report(arguments)
+case "tokenize": tokenize(arguments)
 case "help", "--help", "-h": console.out(usage + "\n")
 default: fail("unknown command '\(command)'", status: 2)
 }
