@@ -8,7 +8,8 @@ import ZeroToHero
 
 let usage = """
   usage: Benchmarks [--json] [--windows N] [--list] [NAME-PREFIX ...]
-    --json         one JSON object per line: name, config, threads, median_ms, min_ms (+ gflops)
+    --json         one JSON object per line: name, config, threads, median_ms, min_ms, cpu_ms
+                   (+ gflops, peak_gflops, peak_fraction), isa, kernel, cpu; header to stderr
     --windows N    timed windows per workload (default 7); the median is reported
     --list         list the workloads and exit
     NAME-PREFIX    run only workloads whose name starts with one of these (e.g. gemm l3)
@@ -53,7 +54,18 @@ let selected = prefixes.isEmpty ? allWorkloads : allWorkloads.filter { w in pref
 if selected.isEmpty {
   FileHandle.standardError.write(Data("error: no workload matches \(prefixes)\n".utf8)); exit(2)
 }
+// Header: the machine, the kernel variant and its measured peak (figures name where they came from).
+let cpu = CPUInfo.current
+let peak = selected.contains { $0.flops != nil } ? MeasuredPeak.measure() : nil
+let stamp = MachineStamp(isa: KernelISA.compiled.rawValue, kernel: GEMMKernel.selected.rawValue,
+                         cpu: cpu.model, peak: peak)
+var header = "# cpu: \(cpu.summary)\n# kernels compiled for \(stamp.isa); GEMM micro-kernel \(stamp.kernel)\n"
+if let p = peak {
+  header += String(format: "# measured fp32 peak: %.1f GFLOP/s on 1 thread, %.1f on 2 threads (%d-lane FMAs)\n",
+                   p.oneThread, p.twoThreads, fmaLanes)
+}
+if json { FileHandle.standardError.write(Data(header.utf8)) } else { print(header, terminator: "") }
 for workload in selected {
   let m = Parallelism.$threadCount.withValue(workload.threads) { measure(workload, windows: windows) }
-  print(json ? m.json() : m.line())
+  print(json ? m.json(stamp) : m.line(stamp))
 }
