@@ -1,4 +1,4 @@
-import Foundation
+import CKernelsISA
 
 /// Single-precision general matrix multiply on row-major matrices:
 /// `C[m×n] = alpha · op(A) · op(B) + beta · C`, where `op(X)` is `X` or `Xᵀ`.
@@ -157,26 +157,31 @@ struct GEMMBlocking {
   /// Depth of one packed block (`GEMMBlocking.kc`).
   var kc: Int { GEMMBlocking.kc }
 
-  /// A is copied into contiguous `mr`-row panels when a block of C spans at least this many B
-  /// panels (so the copy is shared by that many tiles); otherwise it is read in place.
+  /// A stored transposed is copied into contiguous `mr`-row panels when a block of C spans at
+  /// least this many B panels (so the copy is shared by that many tiles); otherwise, and always
+  /// for a row-major A, the kernel reads A in place. Measured with the 6×16 tile on the Zen 3
+  /// (per-thread CPU time, Aᵀ·B, n = 1024): 86 GFLOP/s packed vs 65 in place — read in place,
+  /// each k-step of Aᵀ is a new cache line and with a power-of-two `lda` they share a few L1
+  /// sets; at n = 256 packing cost more than it saved (73 vs 75), hence 16 panels. A row-major A
+  /// gained nothing from packing at n = 128…1024 (up to 10% lost at n = 128), so it never is.
   var packAMinimumPanels: Int
 
   /// Below this many flops per thread, an extra thread costs more than it saves.
   static let minimumFlopsPerThread: Double = 4_000_000
 
   /// Whether A is packed for a block of C that spans `panels` B panels and `rows` rows.
-  func packsA(panels: Int, rows: Int) -> Bool { panels >= packAMinimumPanels && rows > mr }
+  func packsA(panels: Int, rows: Int, transposed: Bool) -> Bool {
+    transposed && panels >= packAMinimumPanels && rows > mr
+  }
 
   /// The blocking measured for each kernel (see Sources/Kernels/README.md). 8×32: mc 96, nc 2048,
-  /// tuned on an AVX-512 Zen 5. 6×16: tuned on an AVX2 Zen 3.
+  /// tuned on an AVX-512 Zen 5 (A never packed: that path is unchanged). 6×16, on an AVX2 Zen 3:
+  /// mc 96/144/192/384 and nc 2048 vs 512 were within the noise at n = 512 and 1024, nc 256 lost
+  /// ~8% at n = 1024; kept 96 and 2048.
   static func tuned(for kernel: GEMMKernel) -> GEMMBlocking {
     switch kernel {
     case .tile8x32: return GEMMBlocking(kernel: kernel, mc: 96, nc: 2048, packAMinimumPanels: .max)
-    case .tile6x16:
-      let env = ProcessInfo.processInfo.environment
-      return GEMMBlocking(kernel: kernel, mc: env["ZTH_MC"].flatMap { Int($0) } ?? 96,
-                          nc: env["ZTH_NC"].flatMap { Int($0) } ?? 2048,
-                          packAMinimumPanels: env["ZTH_PACKA"].flatMap { Int($0) } ?? 4)
+    case .tile6x16: return GEMMBlocking(kernel: kernel, mc: 96, nc: 2048, packAMinimumPanels: 16)
     }
   }
 }
@@ -223,9 +228,10 @@ func scaleMatrix(_ c: UnsafeMutablePointer<Float>, rows: Int, columns: Int, ld: 
 /// Computes the block `rows × columns` of C on the calling thread, with its own packing buffers.
 ///
 /// Loop order (outside in): column blocks of `nc`, k-blocks of `kc` (B block packed once),
-/// then `multiplyPackedBlock`. A is never packed: the kernel reads it in place through strides
-/// (a broadcast load costs the same from any address, and skipping the copy pays off for the
-/// skinny products the lectures are full of).
+/// then `multiplyPackedBlock`. A row-major A is not packed: the kernel reads it in place through
+/// strides (a broadcast load costs the same from any address, and skipping the copy pays off for
+/// the skinny products the lectures are full of); a transposed A is packed for wide blocks of C
+/// (see `GEMMBlocking.packAMinimumPanels`).
 @inline(never)
 func sgemmBlocked(_ op: GEMMOperands, rows: Range<Int>, columns: Range<Int>, blocking: GEMMBlocking) {
   // With one or two row panels a packed B panel would be used once or twice: cheaper to read a
@@ -234,7 +240,7 @@ func sgemmBlocked(_ op: GEMMOperands, rows: Range<Int>, columns: Range<Int>, blo
   let nr = blocking.nr
   let kcMax = min(op.k, blocking.kc)
   let ncMax = bInPlace ? nr : (min(columns.count, blocking.nc) + nr - 1) / nr * nr
-  let packA = blocking.packsA(panels: (min(columns.count, blocking.nc) + nr - 1) / nr, rows: rows.count)
+  let packA = blocking.packsA(panels: (min(columns.count, blocking.nc) + nr - 1) / nr, rows: rows.count, transposed: op.transA)
   let packedACount = packA ? (min(rows.count, blocking.mc) + blocking.mr - 1) / blocking.mr * blocking.mr * kcMax : 0
   withScratchFloats(kcMax * ncMax + blocking.mr * nr + packedACount) { buffer in
     let packedB = buffer, scratch = buffer + kcMax * ncMax
@@ -299,7 +305,7 @@ func sgemmParallel(_ op: GEMMOperands, m: Int, n: Int, threads: Int, blocking: G
           let first = chunk * perChunk, last = min(units, first + perChunk)
           let rows = byRows ? (first * blocking.mr)..<min(m, last * blocking.mr) : 0..<m
           let chunkPanels = byRows ? 0..<panels : first..<last
-          let packA = blocking.packsA(panels: chunkPanels.count, rows: rows.count)
+          let packA = blocking.packsA(panels: chunkPanels.count, rows: rows.count, transposed: op.transA)
           let packedACount = packA ? (min(rows.count, blocking.mc) + blocking.mr - 1) / blocking.mr * blocking.mr * kc : 0
           withScratchFloats(blocking.mr * nr + packedACount) { scratch in
             multiplyPackedBlock(op, packedB: packedB, bInPlace: false, depthStart: pc, depth: kc,

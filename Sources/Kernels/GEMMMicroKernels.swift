@@ -1,8 +1,4 @@
 import CKernelsISA
-import Foundation
-
-/// Tuning switch (temporary): ZTH_PREFETCH=0 turns the C prefetch off.
-let prefetchC = ProcessInfo.processInfo.environment["ZTH_PREFETCH"] != "0"
 
 // The register-tiled micro-kernels of `sgemm` (see GEMM.swift for the blocking around them, and
 // `GEMMKernel` for which one runs where).
@@ -195,12 +191,11 @@ func microKernel6x16(
   let o3 = min(3, lastRow) &* aRowStride
   let o4 = min(4, lastRow) &* aRowStride
   let o5 = min(5, lastRow) &* aRowStride
-  // Start fetching the C tile now, so its rows are in L1 by the time the k loop ends.
-  if prefetchC {
-    for r in 0..<mr {
-      zth_prefetch_for_write(c + r &* ldc)
-      zth_prefetch_for_write(c + (r &* ldc &+ 15))
-    }
+  // Start fetching the C tile now, so its rows are in L1 by the time the k loop ends (measured
+  // on the Zen 3 at n = 1024, per-thread CPU time: 82–86 GFLOP/s with it, 72–79 without).
+  for r in 0..<mr {
+    zth_prefetch_for_write(c + r &* ldc)
+    zth_prefetch_for_write(c + (r &* ldc &+ 15))
   }
   var pa = a
   var pb = UnsafeRawPointer(b)

@@ -102,12 +102,27 @@ func packA(
   var r0 = 0
   while r0 < rows {
     let valid = min(mr, rows &- r0)
-    for r in 0..<mr {
-      let src = a + (r0 &+ min(r, valid &- 1)) &* rowStride
-      var out = panel + r
-      if stepStride == 1 {
-        for p in 0..<kc { out[0] = src[p]; out += mr }
+    if rowStride == 1 {
+      // Aᵀ stored: the panel's rows at one step are contiguous, so copy step by step.
+      var src = a + r0
+      var out = panel
+      if valid == mr {
+        for _ in 0..<kc {
+          for r in 0..<mr { out[r] = src[r] }
+          src += stepStride
+          out += mr
+        }
       } else {
+        for _ in 0..<kc {
+          for r in 0..<mr { out[r] = src[min(r, valid &- 1)] }
+          src += stepStride
+          out += mr
+        }
+      }
+    } else {
+      for r in 0..<mr {
+        let src = a + (r0 &+ min(r, valid &- 1)) &* rowStride
+        var out = panel + r
         for p in 0..<kc { out[0] = src[p &* stepStride]; out += mr }
       }
     }

@@ -3,10 +3,13 @@ import ZeroToHero
 
 /// Kernel workloads: square float32 GEMM on 1 and 2 threads, and the vectorised exp/tanh.
 /// Names match `../shared/bench/torch_reference.py` (`gemm-<n>-t<threads>`, `vexp-1m`, `vtanh-1m`).
-func kernelWorkloads() -> [Workload] { gemmWorkloads() + vectorMathWorkloads() }
+/// `gemmKernel` is the GEMM micro-kernel variant the `gemm-*` workloads run (`--kernel`).
+func kernelWorkloads(gemmKernel: GEMMKernel) -> [Workload] {
+  gemmWorkloads(kernel: gemmKernel) + vectorMathWorkloads()
+}
 
 /// `gemm-<n>-t<threads>`: C = A·B for n×n matrices filled with small deterministic values.
-func gemmWorkloads() -> [Workload] {
+func gemmWorkloads(kernel: GEMMKernel) -> [Workload] {
   var list: [Workload] = []
   for n in [128, 256, 512, 1024] {
     for threads in [1, 2] {
@@ -23,7 +26,7 @@ func gemmWorkloads() -> [Workload] {
           a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
               sgemm(transA: false, transB: false, m: n, n: n, k: n, a: pa.baseAddress!, lda: n,
-                    b: pb.baseAddress!, ldb: n, c: c, ldc: n, threads: threads)
+                    b: pb.baseAddress!, ldb: n, c: c, ldc: n, threads: threads, kernel: kernel)
             }
           }
           // Keep the result live so the work cannot be discarded.
