@@ -39,7 +39,8 @@ let package = Package(
     .target(name: "Random", swiftSettings: numeric, linkerSettings: libm),
     // Kernels' compile-time ISA macros and CPUID (a C target of ours; see Sources/Kernels/README.md).
     .target(name: "CKernelsISA"),
-    .target(name: "Kernels", dependencies: ["CKernelsISA"], swiftSettings: numeric, linkerSettings: libm),
+    .target(name: "Kernels", dependencies: ["CKernelsISA"], exclude: ["README.md"],
+            swiftSettings: numeric, linkerSettings: libm),
     .target(name: "Micrograd", dependencies: ["Random"], swiftSettings: numeric, linkerSettings: libm),
     .target(name: "Tensor", dependencies: ["Kernels", "Random"], exclude: ["README.md"],
             swiftSettings: numeric, linkerSettings: libm),

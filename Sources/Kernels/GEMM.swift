@@ -15,7 +15,7 @@ import CKernelsISA
 /// place through strides, and a register tile of SIMD FMAs chosen for the instruction set the
 /// package was compiled for (`GEMMKernel.selected`: 8×32 on AVX-512, 6×16 on AVX2 and others;
 /// see GEMMMicroKernels.swift and Sources/Kernels/README.md). `kernel` picks another variant
-/// (tests run every one); all variants give bit-identical results. Above 8 Mflop the work is
+/// (default `GEMMKernel.current`; tests run every one); all variants give bit-identical results. Above 8 Mflop the work is
 /// shared by `threads` threads: each packed B block is shared, and its C tiles are split between
 /// threads by rows or by columns — never along k — so each element of C is computed by exactly
 /// one thread with the same operations, and the result is bit-identical for every thread count.
@@ -27,7 +27,7 @@ public func sgemm(
   beta: Float = 0,
   c: UnsafeMutablePointer<Float>, ldc: Int,
   threads: Int = Parallelism.threadCount,
-  kernel: GEMMKernel = .selected
+  kernel: GEMMKernel = .current
 ) {
   checkGEMMArguments(transA: transA, transB: transB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc)
   if m == 0 || n == 0 { return }

@@ -19,6 +19,12 @@ public enum GEMMKernel: String, CaseIterable, Sendable, CustomStringConvertible 
   /// 8×32 when the compiler may use AVX-512, 6×16 everywhere else.
   public static let selected: GEMMKernel = KernelISA.compiled == .avx512 ? .tile8x32 : .tile6x16
 
+  /// The variant `sgemm` uses when not told otherwise: `selected`, unless a caller scopes another
+  /// with `GEMMKernel.$current.withValue(.tile8x32) { … }` (Benchmarks' `--kernel`, to compare
+  /// variants on one machine; results are the same, only the speed differs). Like every task-local
+  /// value it is not seen by `sgemm` calls made on Dispatch worker threads, which use `selected`.
+  @TaskLocal public static var current: GEMMKernel = selected
+
   /// Rows of the register tile.
   @inline(__always) var mr: Int { self == .tile8x32 ? 8 : 6 }
   /// Columns of the register tile (the width of a packed B panel).

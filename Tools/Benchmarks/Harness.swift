@@ -59,6 +59,8 @@ struct Measurement {
       if let cg = cpuGflops, let f = workload.flops, let best = cpuMinMs {
         s += String(format: "  cpu-time %7.1f GFLOP/s (best %.1f)", cg, f / (best * 1e6))
       }
+    } else if let t = cpuMs, let best = cpuMinMs {
+      s += String(format: "  cpu-time %10.4f ms (best %.4f)", t, best)
     }
     return s + "  (\(workload.config))"
   }

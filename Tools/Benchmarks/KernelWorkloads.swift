@@ -3,13 +3,10 @@ import ZeroToHero
 
 /// Kernel workloads: square float32 GEMM on 1 and 2 threads, and the vectorised exp/tanh.
 /// Names match `../shared/bench/torch_reference.py` (`gemm-<n>-t<threads>`, `vexp-1m`, `vtanh-1m`).
-/// `gemmKernel` is the GEMM micro-kernel variant the `gemm-*` workloads run (`--kernel`).
-func kernelWorkloads(gemmKernel: GEMMKernel) -> [Workload] {
-  gemmWorkloads(kernel: gemmKernel) + vectorMathWorkloads()
-}
+func kernelWorkloads() -> [Workload] { gemmWorkloads() + vectorMathWorkloads() }
 
 /// `gemm-<n>-t<threads>`: C = A·B for n×n matrices filled with small deterministic values.
-func gemmWorkloads(kernel: GEMMKernel) -> [Workload] {
+func gemmWorkloads() -> [Workload] {
   var list: [Workload] = []
   for n in [128, 256, 512, 1024] {
     for threads in [1, 2] {
@@ -26,7 +23,7 @@ func gemmWorkloads(kernel: GEMMKernel) -> [Workload] {
           a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
               sgemm(transA: false, transB: false, m: n, n: n, k: n, a: pa.baseAddress!, lda: n,
-                    b: pb.baseAddress!, ldb: n, c: c, ldc: n, threads: threads, kernel: kernel)
+                    b: pb.baseAddress!, ldb: n, c: c, ldc: n, threads: threads)
             }
           }
           // Keep the result live so the work cannot be discarded.

@@ -11,7 +11,7 @@ let usage = """
     --json         one JSON object per line: name, config, threads, median_ms, min_ms, cpu_ms
                    (+ gflops, peak_gflops, peak_fraction), isa, kernel, cpu; header to stderr
     --windows N    timed windows per workload (default 7); the median is reported
-    --kernel V     GEMM micro-kernel for the gemm-* workloads: \(GEMMKernel.allCases.map(\.rawValue).joined(separator: ", "))
+    --kernel V     GEMM micro-kernel for every workload: \(GEMMKernel.allCases.map(\.rawValue).joined(separator: ", "))
                    (default: \(GEMMKernel.selected.rawValue), the one chosen for this CPU)
     --list         list the workloads and exit
     NAME-PREFIX    run only workloads whose name starts with one of these (e.g. gemm l3)
@@ -47,7 +47,7 @@ while let arg = args.popFirst() {
 }
 
 /// Every workload, in the order they are run. Each engine adds its own in its own file.
-let allWorkloads: [Workload] = kernelWorkloads(gemmKernel: gemmKernel) + randomWorkloads + tensorWorkloads
+let allWorkloads: [Workload] = kernelWorkloads() + randomWorkloads + tensorWorkloads
   + microgradWorkloads() + nnWorkloads
 if listOnly {
   for w in allWorkloads { print("\(w.name)  (\(w.config))") }
@@ -78,6 +78,8 @@ if let p = peak {
 }
 if json { FileHandle.standardError.write(Data(header.utf8)) } else { print(header, terminator: "") }
 for workload in selected {
-  let m = Parallelism.$threadCount.withValue(workload.threads) { measure(workload, windows: windows) }
+  let m = GEMMKernel.$current.withValue(gemmKernel) {
+    Parallelism.$threadCount.withValue(workload.threads) { measure(workload, windows: windows) }
+  }
   print(json ? m.json(stamp) : m.line(stamp))
 }
