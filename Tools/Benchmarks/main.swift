@@ -69,11 +69,12 @@ if selected.isEmpty {
 let cpu = CPUInfo.current
 let peak = selected.contains { $0.flops != nil } ? MeasuredPeak.measure() : nil
 let stamp = MachineStamp(isa: KernelISA.compiled.rawValue, kernel: gemmKernel.rawValue,
-                         cpu: cpu.model, peak: peak)
+                         cpu: cpu.signature.map { "\(cpu.model) (family \($0.family) model \($0.model))" } ?? cpu.model,
+                         peak: peak)
 var header = "# cpu: \(cpu.summary)\n# kernels compiled for \(stamp.isa); GEMM micro-kernel \(stamp.kernel)"
 header += gemmKernel == GEMMKernel.selected ? " (selected for this build)\n" : " (forced with --kernel; this build selects \(GEMMKernel.selected.rawValue))\n"
 if let p = peak {
-  header += String(format: "# measured fp32 peak: %.1f GFLOP/s on 1 thread, %.1f on 2 threads (%d-lane FMAs)\n",
+  header += String(format: "# measured fp32 peak: %.1f GFLOP/s on 1 thread (thread CPU time), %.1f on 2 threads (wall-clock, low when the machine is busy); %d-lane FMAs\n",
                    p.oneThread, p.twoThreads, fmaLanes)
 }
 if json { FileHandle.standardError.write(Data(header.utf8)) } else { print(header, terminator: "") }
