@@ -53,4 +53,16 @@ struct GEMMKernelVariantTests {
     case .avx2, .arm64, .generic: #expect(GEMMKernel.selected == .tile6x16)
     }
   }
+
+  @Test("the compile-time instruction set agrees with what CPUID reports for the running CPU")
+  func compiledISAMatchesCPU() {
+    let features = CPUInfo.current.features
+    switch KernelISA.compiled {
+    case .avx512: #expect(features.contains("avx512f"), "\(features)")
+    case .avx2: #expect(features.contains("avx2") && features.contains("fma") && !features.contains("avx512f"),
+                        "\(features)")
+    case .arm64, .generic: break
+    }
+    #expect(!CPUInfo.current.model.isEmpty)
+  }
 }
