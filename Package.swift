@@ -38,7 +38,10 @@ let package = Package(
   targets: [
     // MARK: - Engine (numeric, always optimised)
     .target(name: "Random", swiftSettings: numeric, linkerSettings: libm),
-    .target(name: "Kernels", swiftSettings: numeric, linkerSettings: libm),
+    // Kernels' compile-time ISA macros and CPUID (a C target of ours; see Sources/Kernels/README.md).
+    .target(name: "CKernelsISA"),
+    .target(name: "Kernels", dependencies: ["CKernelsISA"], exclude: ["README.md"],
+            swiftSettings: numeric, linkerSettings: libm),
     .target(name: "Micrograd", dependencies: ["Random"], swiftSettings: numeric, linkerSettings: libm),
     .target(name: "Tensor", dependencies: ["Kernels", "Random"], exclude: ["README.md"],
             swiftSettings: numeric, linkerSettings: libm),

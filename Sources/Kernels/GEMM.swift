@@ -1,3 +1,5 @@
+import CKernelsISA
+
 /// Single-precision general matrix multiply on row-major matrices:
 /// `C[m×n] = alpha · op(A) · op(B) + beta · C`, where `op(X)` is `X` or `Xᵀ`.
 ///
@@ -8,13 +10,15 @@
 /// with `beta == 1` the product is added to `C` (gradient accumulation). `C` must not overlap
 /// `A` or `B`.
 ///
-/// Implementation: cache-blocked (k in blocks of 256, rows in blocks of 96, columns in blocks of
-/// 2048), B packed into zero-padded 32-column panels, A read in place through strides, and an
-/// 8×32 register tile of `SIMD16<Float>` FMAs (see GEMMMicroKernels.swift and the DocC
-/// overview). Above 8 Mflop the work is shared by `threads` threads: each packed B block is
-/// shared, and its C tiles are split between threads by rows or by columns — never along k — so
-/// each element of C is computed by exactly one thread with the same operations, and the result
-/// is bit-identical for every thread count.
+/// Implementation: cache-blocked (k in blocks of 256 on every CPU, rows and columns in blocks
+/// tuned per kernel), B packed into zero-padded panels as wide as the register tile, A read in
+/// place through strides, and a register tile of SIMD FMAs chosen for the instruction set the
+/// package was compiled for (`GEMMKernel.selected`: 8×32 on AVX-512, 6×16 on AVX2 and others;
+/// see GEMMMicroKernels.swift and Sources/Kernels/README.md). `kernel` picks another variant
+/// (default `GEMMKernel.current`; tests run every one); all variants give bit-identical results. Above 8 Mflop the work is
+/// shared by `threads` threads: each packed B block is shared, and its C tiles are split between
+/// threads by rows or by columns — never along k — so each element of C is computed by exactly
+/// one thread with the same operations, and the result is bit-identical for every thread count.
 public func sgemm(
   transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
   alpha: Float = 1,
@@ -22,7 +26,8 @@ public func sgemm(
   b: UnsafePointer<Float>, ldb: Int,
   beta: Float = 0,
   c: UnsafeMutablePointer<Float>, ldc: Int,
-  threads: Int = Parallelism.threadCount
+  threads: Int = Parallelism.threadCount,
+  kernel: GEMMKernel = .current
 ) {
   checkGEMMArguments(transA: transA, transB: transB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc)
   if m == 0 || n == 0 { return }
@@ -30,13 +35,13 @@ public func sgemm(
     scaleMatrix(c, rows: m, columns: n, ld: ldc, by: beta)
     return
   }
-  let blocking = GEMMBlocking.current
+  let blocking = GEMMBlocking.tuned(for: kernel)
   let operands = GEMMOperands(transA: transA, transB: transB, k: k, alpha: alpha, a: a, lda: lda,
                               b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
   let flops = 2 * Double(m) * Double(n) * Double(k)
   let wanted = max(1, min(threads, Int(flops / GEMMBlocking.minimumFlopsPerThread)))
   let rowTiles = (m + blocking.mr - 1) / blocking.mr
-  let columnTiles = (n + 31) / 32
+  let columnTiles = (n + blocking.nr - 1) / blocking.nr
   if wanted <= 1 || max(rowTiles, columnTiles) < 2 {
     sgemmBlocked(operands, rows: 0..<m, columns: 0..<n, blocking: blocking)
     return
@@ -51,7 +56,7 @@ public func sgemm(
   // splitting the longer side of C (each chunk packs all of B, or reads all of A).
   let splitRows = rowTiles >= columnTiles
   let tiles = splitRows ? rowTiles : columnTiles
-  let tileSize = splitRows ? blocking.mr : 32
+  let tileSize = splitRows ? blocking.mr : blocking.nr
   let extent = splitRows ? m : n
   let tilesPerChunk = (tiles + wanted - 1) / wanted
   let chunks = (tiles + tilesPerChunk - 1) / tilesPerChunk
@@ -66,7 +71,8 @@ public func sgemm(
   }
 }
 
-/// The plain triple loop that defines what `sgemm` computes; tests compare the fast kernel to it.
+/// The plain triple loop that defines what `sgemm` computes (up to rounding: it sums all of k in
+/// one accumulator); tests compare the fast kernels to it with a tolerance.
 public func sgemmReference(
   transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
   alpha: Float = 1,
@@ -88,25 +94,96 @@ public func sgemmReference(
   }
 }
 
+/// The exact arithmetic of every `sgemm` kernel variant, written as scalar loops.
+///
+/// For each element of C, k is cut into blocks of `GEMMBlocking.kc` (256) steps; each block sums
+/// its products in k order in a fresh accumulator with one fused multiply-add per step
+/// (`acc = fma(a, b, acc)`), then stores `alpha·acc` (first block, `beta == 0`),
+/// `alpha·acc + beta·c` (first block otherwise) or `alpha·acc + c` (later blocks). Every
+/// micro-kernel, edge path and thread split does exactly this, so tests compare them to it with
+/// `==`; the same holds for a variant this machine cannot run fast (its lanes do the same
+/// scalar operations).
+public func sgemmKernelReference(
+  transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+  alpha: Float = 1,
+  a: UnsafePointer<Float>, lda: Int,
+  b: UnsafePointer<Float>, ldb: Int,
+  beta: Float = 0,
+  c: UnsafeMutablePointer<Float>, ldc: Int
+) {
+  checkGEMMArguments(transA: transA, transB: transB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc)
+  if m == 0 || n == 0 { return }
+  if k == 0 || alpha == 0 {
+    scaleMatrix(c, rows: m, columns: n, ld: ldc, by: beta)
+    return
+  }
+  for i in 0..<m {
+    for j in 0..<n {
+      var pc = 0
+      while pc < k {
+        var acc: Float = 0
+        for p in pc..<min(k, pc + GEMMBlocking.kc) {
+          let av = transA ? a[p * lda + i] : a[i * lda + p]
+          let bv = transB ? b[j * ldb + p] : b[p * ldb + j]
+          acc = acc.addingProduct(av, bv)
+        }
+        let blockBeta = pc == 0 ? beta : 1
+        c[i * ldc + j] = blockBeta == 0 ? alpha * acc : alpha * acc + blockBeta * c[i * ldc + j]
+        pc += GEMMBlocking.kc
+      }
+    }
+  }
+}
+
 // MARK: - Implementation
 
 /// Cache-blocking parameters of the packed kernel.
 struct GEMMBlocking {
-  /// Rows of the register tile (the tile is 32 columns wide). 8×32 (16 zmm accumulators) was
-  /// measured against 6×32 here: equal up to n = 512 within the noise, 8×32 ahead at n = 1024.
-  let mr = 8
-  /// Depth of one packed block: a B micro-panel is `kc × 32` floats (32 KB at 256), kept in L1.
-  var kc: Int
+  /// Depth of one packed block, the same for every kernel: it decides where each element's sum is
+  /// cut into partial sums, so changing it per CPU would change results. A B micro-panel is
+  /// `kc × nr` floats (32 KB for 8×32, 16 KB for 6×16), kept in L1.
+  static let kc = 256
+  /// The register tile.
+  let kernel: GEMMKernel
   /// Rows of A swept per packed B block (`mc × kc` floats of A, kept in L2).
   var mc: Int
   /// Columns of B packed at once (`kc × nc` floats).
   var nc: Int
 
+  /// Rows of the register tile.
+  var mr: Int { kernel.mr }
+  /// Columns of the register tile (width of a packed B panel).
+  var nr: Int { kernel.nr }
+  /// Depth of one packed block (`GEMMBlocking.kc`).
+  var kc: Int { GEMMBlocking.kc }
+
+  /// A stored transposed is copied into contiguous `mr`-row panels when a block of C spans at
+  /// least this many B panels (so the copy is shared by that many tiles); otherwise, and always
+  /// for a row-major A, the kernel reads A in place. Measured with the 6×16 tile on the Zen 3
+  /// (per-thread CPU time, Aᵀ·B, n = 1024): 86 GFLOP/s packed vs 65 in place — read in place,
+  /// each k-step of Aᵀ is a new cache line and with a power-of-two `lda` they share a few L1
+  /// sets; at n = 256 packing cost more than it saved (73 vs 75), hence 16 panels. A row-major A
+  /// gained nothing from packing at n = 128…1024 (up to 10% lost at n = 128), so it never is.
+  var packAMinimumPanels: Int
+
   /// Below this many flops per thread, an extra thread costs more than it saves.
   static let minimumFlopsPerThread: Double = 4_000_000
 
-  /// The blocking `sgemm` uses (measured on this machine, see Tools/Benchmarks).
-  static let current = GEMMBlocking(kc: 256, mc: 96, nc: 2048)
+  /// Whether A is packed for a block of C that spans `panels` B panels and `rows` rows.
+  func packsA(panels: Int, rows: Int, transposed: Bool) -> Bool {
+    transposed && panels >= packAMinimumPanels && rows > mr
+  }
+
+  /// The blocking measured for each kernel (see Sources/Kernels/README.md). 8×32: mc 96, nc 2048,
+  /// tuned on an AVX-512 Zen 5 (A never packed: that path is unchanged). 6×16, on an AVX2 Zen 3:
+  /// mc 96/144/192/384 and nc 2048 vs 512 were within the noise at n = 512 and 1024, nc 256 lost
+  /// ~8% at n = 1024; kept 96 and 2048.
+  static func tuned(for kernel: GEMMKernel) -> GEMMBlocking {
+    switch kernel {
+    case .tile8x32: return GEMMBlocking(kernel: kernel, mc: 96, nc: 2048, packAMinimumPanels: .max)
+    case .tile6x16: return GEMMBlocking(kernel: kernel, mc: 96, nc: 2048, packAMinimumPanels: 16)
+    }
+  }
 }
 
 /// The arguments of one `sgemm` call, bundled so chunks running on other threads can share them.
@@ -151,18 +228,23 @@ func scaleMatrix(_ c: UnsafeMutablePointer<Float>, rows: Int, columns: Int, ld: 
 /// Computes the block `rows × columns` of C on the calling thread, with its own packing buffers.
 ///
 /// Loop order (outside in): column blocks of `nc`, k-blocks of `kc` (B block packed once),
-/// then `multiplyPackedBlock`. A is never packed: the kernel reads it in place through strides
-/// (a broadcast load costs the same from any address, and skipping the copy pays off for the
-/// skinny products the lectures are full of).
+/// then `multiplyPackedBlock`. A row-major A is not packed: the kernel reads it in place through
+/// strides (a broadcast load costs the same from any address, and skipping the copy pays off for
+/// the skinny products the lectures are full of); a transposed A is packed for wide blocks of C
+/// (see `GEMMBlocking.packAMinimumPanels`).
 @inline(never)
 func sgemmBlocked(_ op: GEMMOperands, rows: Range<Int>, columns: Range<Int>, blocking: GEMMBlocking) {
   // With one or two row panels a packed B panel would be used once or twice: cheaper to read a
   // row-major B in place (only a ragged last panel, which would read past the rows, is packed).
   let bInPlace = !op.transB && rows.count <= 2 * blocking.mr
+  let nr = blocking.nr
   let kcMax = min(op.k, blocking.kc)
-  let ncMax = bInPlace ? 32 : (min(columns.count, blocking.nc) + 31) / 32 * 32
-  withScratchFloats(kcMax * ncMax + blocking.mr * 32) { buffer in
+  let ncMax = bInPlace ? nr : (min(columns.count, blocking.nc) + nr - 1) / nr * nr
+  let packA = blocking.packsA(panels: (min(columns.count, blocking.nc) + nr - 1) / nr, rows: rows.count, transposed: op.transA)
+  let packedACount = packA ? (min(rows.count, blocking.mc) + blocking.mr - 1) / blocking.mr * blocking.mr * kcMax : 0
+  withScratchFloats(kcMax * ncMax + blocking.mr * nr + packedACount) { buffer in
     let packedB = buffer, scratch = buffer + kcMax * ncMax
+    let packedA = packA ? scratch + blocking.mr * nr : nil
     var jc = columns.lowerBound
     while jc < columns.upperBound {
       let nc = min(blocking.nc, columns.upperBound - jc)
@@ -171,14 +253,14 @@ func sgemmBlocked(_ op: GEMMOperands, rows: Range<Int>, columns: Range<Int>, blo
         let kc = min(blocking.kc, op.k - pc)
         if !bInPlace {
           packB(op.b, ldb: op.ldb, transposed: op.transB, depthStart: pc, depth: kc,
-                columnStart: jc, columns: nc, into: packedB)
-        } else if nc % 32 != 0 {
+                columnStart: jc, columns: nc, panelWidth: nr, into: packedB)
+        } else if nc % nr != 0 {
           packB(op.b, ldb: op.ldb, transposed: false, depthStart: pc, depth: kc,
-                columnStart: jc + nc / 32 * 32, columns: nc % 32, into: packedB)
+                columnStart: jc + nc / nr * nr, columns: nc % nr, panelWidth: nr, into: packedB)
         }
         multiplyPackedBlock(op, packedB: packedB, bInPlace: bInPlace, depthStart: pc, depth: kc,
-                            columnStart: jc, columns: nc, rows: rows, panels: 0..<((nc + 31) / 32),
-                            blocking: blocking, scratch: scratch)
+                            columnStart: jc, columns: nc, rows: rows, panels: 0..<((nc + nr - 1) / nr),
+                            blocking: blocking, scratch: scratch, packedA: packedA)
         pc += kc
       }
       jc += nc
@@ -188,17 +270,18 @@ func sgemmBlocked(_ op: GEMMOperands, rows: Range<Int>, columns: Range<Int>, blo
 
 /// The multi-threaded `sgemm`: each packed B block is shared by all threads (packed by them
 /// together, panel ranges split between them), then its C tiles are handed out in chunks —
-/// runs of 8-row tiles, or of 32-column panels when C is wide — about four per thread so that a
+/// runs of row tiles, or of column panels when C is wide — about four per thread so that a
 /// thread slowed down by other processes gets fewer. Each chunk is one rectangle of C computed
 /// by one thread for that k-block, so the result does not depend on the thread count.
 @inline(never)
 func sgemmParallel(_ op: GEMMOperands, m: Int, n: Int, threads: Int, blocking: GEMMBlocking) {
+  let nr = blocking.nr
   let kcMax = min(op.k, blocking.kc)
-  let ncMax = (min(n, blocking.nc) + 31) / 32 * 32
+  let ncMax = (min(n, blocking.nc) + nr - 1) / nr * nr
   withScratchFloats(kcMax * ncMax) { packedB in
     for jc in stride(from: 0, to: n, by: blocking.nc) {
       let nc = min(blocking.nc, n - jc)
-      let panels = (nc + 31) / 32
+      let panels = (nc + nr - 1) / nr
       for pc in stride(from: 0, to: op.k, by: blocking.kc) {
         let kc = min(blocking.kc, op.k - pc)
         // Pack this B block: panel runs split between threads when it is big enough to pay.
@@ -208,8 +291,8 @@ func sgemmParallel(_ op: GEMMOperands, m: Int, n: Int, threads: Int, blocking: G
           let first = packer * panelsPerPacker, last = min(panels, first + panelsPerPacker)
           if first < last {
             packB(op.b, ldb: op.ldb, transposed: op.transB, depthStart: pc, depth: kc,
-                  columnStart: jc + first * 32, columns: min(nc, last * 32) - first * 32,
-                  into: packedB + first * 32 * kc)
+                  columnStart: jc + first * nr, columns: min(nc, last * nr) - first * nr,
+                  panelWidth: nr, into: packedB + first * nr * kc)
           }
         }
         // Multiply it: chunks of row tiles (or of column panels when C is wider than tall).
@@ -221,11 +304,14 @@ func sgemmParallel(_ op: GEMMOperands, m: Int, n: Int, threads: Int, blocking: G
         Parallelism.forEachChunk(chunks, threads: threads) { chunk in
           let first = chunk * perChunk, last = min(units, first + perChunk)
           let rows = byRows ? (first * blocking.mr)..<min(m, last * blocking.mr) : 0..<m
-          withUnsafeTemporaryAllocation(of: Float.self, capacity: blocking.mr * 32) { scratch in
+          let chunkPanels = byRows ? 0..<panels : first..<last
+          let packA = blocking.packsA(panels: chunkPanels.count, rows: rows.count, transposed: op.transA)
+          let packedACount = packA ? (min(rows.count, blocking.mc) + blocking.mr - 1) / blocking.mr * blocking.mr * kc : 0
+          withScratchFloats(blocking.mr * nr + packedACount) { scratch in
             multiplyPackedBlock(op, packedB: packedB, bInPlace: false, depthStart: pc, depth: kc,
                                 columnStart: jc, columns: nc,
-                                rows: rows, panels: byRows ? 0..<panels : first..<last, blocking: blocking,
-                                scratch: scratch.baseAddress!)
+                                rows: rows, panels: chunkPanels, blocking: blocking,
+                                scratch: scratch, packedA: packA ? scratch + blocking.mr * nr : nil)
           }
         }
       }
@@ -238,37 +324,69 @@ func sgemmParallel(_ op: GEMMOperands, m: Int, n: Int, threads: Int, blocking: G
 /// later ones add to what earlier ones stored. With `bInPlace`, whole panels are read from a
 /// row-major B directly and only a ragged last panel comes from `packedB` (at its start).
 ///
-/// Loop order: row blocks of `mc` (A block kept in L2), 32-column B micro-panels (kept in L1),
-/// 8-row A panels read in place.
+/// Loop order: row blocks of `mc` (A block kept in L2), `nr`-column B micro-panels (kept in L1),
+/// `mr`-row A panels read in place.
 @inline(__always)
 func multiplyPackedBlock(
   _ op: GEMMOperands, packedB: UnsafeMutablePointer<Float>, bInPlace: Bool, depthStart pc: Int, depth kc: Int,
   columnStart jc: Int, columns nc: Int, rows: Range<Int>, panels: Range<Int>,
-  blocking: GEMMBlocking, scratch: UnsafeMutablePointer<Float>
+  blocking: GEMMBlocking, scratch: UnsafeMutablePointer<Float>, packedA: UnsafeMutablePointer<Float>?
 ) {
-  let mr = blocking.mr
+  let mr = blocking.mr, nr = blocking.nr
   let beta = pc == 0 ? op.beta : 1
   // A in place: row r, step p at a[r·aRowStride + p·aStepStride].
-  let aRowStride = op.transA ? 1 : op.lda
-  let aStepStride = op.transA ? op.lda : 1
+  let sourceRowStride = op.transA ? 1 : op.lda
+  let sourceStepStride = op.transA ? op.lda : 1
+  // Packed A: panel q (rows ic+q·mr ..< ic+(q+1)·mr) at packedA + q·mr·kc, mr floats per step.
+  let aRowStride = packedA == nil ? sourceRowStride : 1
+  let aStepStride = packedA == nil ? sourceStepStride : mr
   var ic = rows.lowerBound
   while ic < rows.upperBound {
     let mc = min(blocking.mc, rows.upperBound - ic)
+    let aBlock: UnsafePointer<Float>
+    if let packedA {
+      packA(op.a + (pc * sourceStepStride + ic * sourceRowStride), rowStride: sourceRowStride,
+            stepStride: sourceStepStride, rows: mc, depth: kc, panelHeight: mr, into: packedA)
+      aBlock = UnsafePointer(packedA)
+    } else {
+      aBlock = op.a + (pc * aStepStride + ic * aRowStride)
+    }
     for panel in panels {
-      let jr = panel * 32
-      let nr = min(32, nc - jr)
-      let direct = bInPlace && nr == 32
+      let jr = panel * nr
+      let width = min(nr, nc - jr)
+      let direct = bInPlace && width == nr
       let bPanel = direct ? op.b + (pc * op.ldb + jc + jr) : UnsafePointer(packedB + (bInPlace ? 0 : jr * kc))
-      let bStepStride = direct ? op.ldb : 32
+      let bStepStride = direct ? op.ldb : nr
       let cColumn = op.c + (jc + jr)
       var ir = 0
-      while ir < mc {
-        let aPanel = op.a + (pc * aStepStride + (ic + ir) * aRowStride)
-        microKernel8x32(kc: kc, a: aPanel, aRowStride: aRowStride, aStepStride: aStepStride,
-                        b: bPanel, bStepStride: bStepStride,
-                        c: cColumn + (ic + ir) * op.ldc, ldc: op.ldc, alpha: op.alpha, beta: beta,
-                        mr: min(mr, mc - ir), nr: nr, scratch: scratch)
-        ir += mr
+      switch blocking.kernel {
+      case .tile8x32:
+        while ir < mc {
+          let aPanel = aBlock + (packedA == nil ? ir * aRowStride : ir * kc)
+          microKernel8x32(kc: kc, a: aPanel, aRowStride: aRowStride, aStepStride: aStepStride,
+                          b: bPanel, bStepStride: bStepStride,
+                          c: cColumn + (ic + ir) * op.ldc, ldc: op.ldc, alpha: op.alpha, beta: beta,
+                          mr: min(mr, mc - ir), nr: width, scratch: scratch)
+          ir += mr
+        }
+      case .tile6x16 where packedA != nil:
+        // Packed A: constant strides (1, 6), so the kernel's A addresses fold to constants.
+        while ir < mc {
+          microKernel6x16(kc: kc, a: aBlock + ir * kc, aRowStride: 1, aStepStride: 6, aRows: 6,
+                          b: bPanel, bStepStride: bStepStride,
+                          c: cColumn + (ic + ir) * op.ldc, ldc: op.ldc, alpha: op.alpha, beta: beta,
+                          mr: min(mr, mc - ir), nr: width, scratch: scratch)
+          ir += mr
+        }
+      case .tile6x16:
+        while ir < mc {
+          let rowsLeft = min(mr, mc - ir)
+          microKernel6x16(kc: kc, a: aBlock + ir * aRowStride, aRowStride: aRowStride, aStepStride: aStepStride,
+                          aRows: rowsLeft, b: bPanel, bStepStride: bStepStride,
+                          c: cColumn + (ic + ir) * op.ldc, ldc: op.ldc, alpha: op.alpha, beta: beta,
+                          mr: rowsLeft, nr: width, scratch: scratch)
+          ir += mr
+        }
       }
     }
     ic += mc

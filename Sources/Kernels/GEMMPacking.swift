@@ -3,16 +3,15 @@
 // materialising a transpose (A needs no packing: the kernels read it in place through strides,
 // which covers Aᵀ·B the same way).
 
-/// Packs the `kc × nc` block of op(B) starting at depth `p0`, column `j0` into micro-panels of 32
-/// columns: panel `q` starts at `dst + q·32·kc` and holds 32 consecutive floats per k-step
-/// (columns past `nc` are zero).
+/// Packs the `kc × nc` block of op(B) starting at depth `p0`, column `j0` into micro-panels of
+/// `nr` columns (the register tile's width, 16 or 32): panel `q` starts at `dst + q·nr·kc` and
+/// holds `nr` consecutive floats per k-step (columns past `nc` are zero).
 @inline(__always)
 func packB(
   _ b: UnsafePointer<Float>, ldb: Int, transposed: Bool,
-  depthStart p0: Int, depth kc: Int, columnStart j0: Int, columns nc: Int,
+  depthStart p0: Int, depth kc: Int, columnStart j0: Int, columns nc: Int, panelWidth nr: Int,
   into dst: UnsafeMutablePointer<Float>
 ) {
-  let nr = 32
   var panel = dst
   var j = 0
   while j < nc {
@@ -40,10 +39,16 @@ func packB(
         step &+= 16
       }
     } else {
-      // op(B)[p, j] = b[p·ldb + j]: 32 contiguous floats per k-step, copied as two vectors.
+      // op(B)[p, j] = b[p·ldb + j]: `nr` contiguous floats per k-step, copied as vectors.
       var src = b + (p0 &* ldb &+ j0 &+ j)
       var out = UnsafeMutableRawPointer(panel)
-      if cols == nr {
+      if cols == 16 && nr == 16 {
+        for _ in 0..<kc {
+          out.storeBytes(of: UnsafeRawPointer(src).loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
+          src += ldb
+          out += 64
+        }
+      } else if cols == nr {
         for _ in 0..<kc {
           let raw = UnsafeRawPointer(src)
           out.storeBytes(of: raw.loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
@@ -54,7 +59,7 @@ func packB(
         }
       } else {
         var row = panel
-        if cols >= 16 {
+        if cols >= 16 && nr == 32 {
           // Zeros in the upper half, then two overlapping vectors covering columns 0..<cols.
           let tail = (cols &- 16) &* 4
           for _ in 0..<kc {
@@ -79,5 +84,49 @@ func packB(
     }
     panel += nr &* kc
     j &+= nr
+  }
+}
+
+/// Packs `rows × kc` of A (row `r`, step `p` at `a[r·rowStride + p·stepStride]`) into panels of
+/// `mr` rows: panel `q` starts at `dst + q·mr·kc` and holds `mr` consecutive floats per k-step.
+/// A ragged last panel repeats its last real row (the kernel discards those results), so the
+/// kernels read packed and in-place A the same way. Contiguous panels keep the kernel's A loads
+/// in a few L1 lines: read in place with a row stride of a multiple of 4 KB, six rows fall in
+/// one L1 set and evict each other and the B panel.
+@inline(__always)
+func packA(
+  _ a: UnsafePointer<Float>, rowStride: Int, stepStride: Int, rows: Int, depth kc: Int,
+  panelHeight mr: Int, into dst: UnsafeMutablePointer<Float>
+) {
+  var panel = dst
+  var r0 = 0
+  while r0 < rows {
+    let valid = min(mr, rows &- r0)
+    if rowStride == 1 {
+      // Aᵀ stored: the panel's rows at one step are contiguous, so copy step by step.
+      var src = a + r0
+      var out = panel
+      if valid == mr {
+        for _ in 0..<kc {
+          for r in 0..<mr { out[r] = src[r] }
+          src += stepStride
+          out += mr
+        }
+      } else {
+        for _ in 0..<kc {
+          for r in 0..<mr { out[r] = src[min(r, valid &- 1)] }
+          src += stepStride
+          out += mr
+        }
+      }
+    } else {
+      for r in 0..<mr {
+        let src = a + (r0 &+ min(r, valid &- 1)) &* rowStride
+        var out = panel + r
+        for p in 0..<kc { out[0] = src[p &* stepStride]; out += mr }
+      }
+    }
+    panel += mr &* kc
+    r0 &+= mr
   }
 }

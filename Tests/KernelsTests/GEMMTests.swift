@@ -27,12 +27,21 @@ struct GEMMCase: CustomStringConvertible {
   var b: [Float] { testValues(max(1, (transB ? n : k) * ldb), seed: 12) }
   var c0: [Float] { testValues(max(1, m * ldc), seed: 13) }
 
-  /// C computed by `sgemm` with `threads` threads.
-  func fast(threads: Int) -> [Float] {
+  /// C computed by `sgemm` with `threads` threads and the given micro-kernel variant.
+  func fast(threads: Int, kernel: GEMMKernel = .selected) -> [Float] {
     var c = c0
     let a = self.a, b = self.b
     sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
-          beta: beta, c: &c, ldc: ldc, threads: threads)
+          beta: beta, c: &c, ldc: ldc, threads: threads, kernel: kernel)
+    return c
+  }
+
+  /// C computed by the scalar statement of the kernels' exact arithmetic.
+  func exact() -> [Float] {
+    var c = c0
+    let a = self.a, b = self.b
+    sgemmKernelReference(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                         b: b, ldb: ldb, beta: beta, c: &c, ldc: ldc)
     return c
   }
 
