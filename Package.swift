@@ -27,6 +27,7 @@ let package = Package(
     .library(name: "Tensor", targets: ["Tensor"]),
     .library(name: "NN", targets: ["NN"]),
     .library(name: "Datasets", targets: ["Datasets"]),
+    .library(name: "Makemore", targets: ["Makemore"]),
     .library(name: "Report", targets: ["Report"]),
     .library(name: "Notebook", targets: ["Notebook"]),
     .library(name: "Quiz", targets: ["Quiz"]),
@@ -43,6 +44,7 @@ let package = Package(
             swiftSettings: numeric, linkerSettings: libm),
     .target(name: "NN", dependencies: ["Tensor", "Random", "Kernels"], exclude: ["README.md"], swiftSettings: numeric, linkerSettings: libm),
     .target(name: "Datasets", dependencies: ["Random"], swiftSettings: numeric),
+    .target(name: "Makemore", dependencies: ["Datasets", "Tensor", "Random"], swiftSettings: numeric),
 
     // MARK: - Workbook runtime (cells, reports, quizzes)
     .target(name: "Report", exclude: ["README.md"], swiftSettings: numeric),
@@ -50,7 +52,7 @@ let package = Package(
     .target(name: "Notebook", dependencies: ["Report", "Quiz", "Kernels", "Datasets", "Curriculum"]),
     .target(name: "Curriculum", dependencies: ["Quiz"]),
     .target(name: "ZeroToHero", dependencies: [
-      "Random", "Kernels", "Micrograd", "Tensor", "NN", "Datasets", "Report", "Quiz", "Notebook", "Curriculum",
+      "Random", "Kernels", "Micrograd", "Tensor", "NN", "Datasets", "Makemore", "Report", "Quiz", "Notebook", "Curriculum",
     ]),
 
     // MARK: - Tools
@@ -69,6 +71,7 @@ let package = Package(
     .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
     .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Quiz", "Curriculum", "Datasets", "TestSupport"]),
     .testTarget(name: "LectureTests", dependencies: ["ZeroToHero", "TestSupport"]),
+    .testTarget(name: "MakemoreTests", dependencies: ["Makemore", "Datasets", "Tensor", "Random", "TestSupport"]),
   ] + lectures.map {
     .executableTarget(name: $0, dependencies: ["ZeroToHero"], path: "Lectures/\($0)", swiftSettings: numeric)
   }
