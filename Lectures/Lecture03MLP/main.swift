@@ -488,7 +488,7 @@ struct Trained {
   let decay: Int          // the step where the learning rate drops (== losses.count: no drop)
 }
 
-let final = nb.cell("Bigger embeddings: 10 dimensions, 200 hidden", """
+let trained = nb.cell("Bigger embeddings: 10 dimensions, 200 hidden", """
   Now the lecture's final configuration: 10-D embeddings (3 × 10 = 30 inputs to the hidden
   layer), 200 hidden neurons: 11,897 parameters, drawn in the order C, W1, b1, W2, b2 from a
   generator seeded 2147483647. Every minibatch is drawn from **the same generator** with
@@ -553,7 +553,7 @@ let final = nb.cell("Bigger embeddings: 10 dimensions, 200 hidden", """
   c.result("parameters", "\(net.parameterCount)")
   return Trained(net: net, losses: losses, decay: decay)
 }
-var model: MLP { final.value.net }
+var model: MLP { trained.value.net }
 
 nb.cell("The loss curve (log10)", """
   Minibatch losses are noisy, so the lecture plots log10 of the loss: the early descent from
@@ -563,8 +563,8 @@ nb.cell("The loss curve (log10)", """
   drop of the learning rate shows as a step down, as the parameters settle deeper into the
   valley instead of bouncing across it.
   """) { c in
-  let log10s = final.value.losses.map { Foundation.log10($0) }
-  let decay = final.value.decay
+  let log10s = trained.value.losses.map { Foundation.log10($0) }
+  let decay = trained.value.decay
   let stride = Swift.max(1, log10s.count / 2000)
   let xs = Swift.stride(from: 0, to: log10s.count, by: stride).map(Double.init)
   let window = Swift.max(1, Swift.min(1000, log10s.count / 50))
@@ -595,7 +595,7 @@ let evaluation = nb.cell("Train and dev loss", """
   seeded generator, PyTorch 2.15 reaches 2.1220 / 2.1655 after the full 200,000 steps.)
   """) { c -> (train: Float, dev: Float) in
   let tr = splitLoss(Xtr, Ytr, logits: model.logits), dv = splitLoss(Xdev, Ydev, logits: model.logits)
-  let n = final.value.losses.count
+  let n = trained.value.losses.count
   var rows = [["ours (\(n) steps)", f4(tr), f4(dv)]]
   if isReference { rows.append(["PyTorch, same seeds, 200,000 steps", f4(Reference.fullTrain), f4(Reference.fullDev)]) }
   rows.append(["the notebook (unseeded batches)", f4(Reference.notebookTrain), f4(Reference.notebookDev)])
@@ -771,21 +771,17 @@ nb.cell("Exercise E01: beat a dev loss of 2.2", """
   let result = try trainVariant(c, embedding: 12, hidden: 300, outScale: 0.01, steps: n, label: "E01")
   let ours = evaluation.value.dev
   c.table(["run", "steps", "train", "dev"], [
-    ["this run's final model", "\(final.value.losses.count)", f4(evaluation.value.train), f4(ours)],
+    ["this run's final model", "\(trained.value.losses.count)", f4(evaluation.value.train), f4(ours)],
     ["E01: embedding 12, hidden 300, out_scale 0.01", "\(n)", f4(result.train), f4(result.dev)],
   ])
   let beats2_2 = result.dev < 2.2, beatsOurs = result.dev < ours
-  c.note("""
-    <details><summary>Solution (measured in this run)</summary>
-
+  c.think("Before opening the solution: which knob would you turn first, and why?", answer: """
     Dev \(f4(result.dev)): \(beats2_2 ? "below" : "not below") the video's 2.2, and \(beatsOurs ? "below" : "not below") this run's final model's \(f4(ours)).
     \(n < 200_000 ? "This run trained it for \(n) steps only; `--full` trains the 200,000 steps the solution is meant for." : "")
     Why it helps: 12 numbers per character give the hidden layer more to work with (2 were too few,
     10 still limit), 300 hidden units add capacity while train ≈ dev says the model underfits, and
     starting near ln 27 instead of 27.9 spends the first thousands of steps learning instead of
     shrinking W2.
-
-    </details>
     """)
   c.result("E01 dev loss (\(n) steps)", f4(result.dev))
 }
@@ -803,9 +799,7 @@ nb.cell("Exercise E02: the loss of a uniform prediction, and an init that starts
     rows.append(["W2, b2 × \(scale)", f4(splitLoss(Xtr, Ytr, logits: net.logits))])
   }
   c.table(["initialisation", "loss on the training split before any step"], rows)
-  c.note("""
-    <details><summary>Solution</summary>
-
+  c.think("Why does scaling W2 and b2 down bring the first loss to ln V, and why not scale them to exactly 0?", answer: """
     The logits are h @ W2 + b2 with ±1 activations times standard-normal weights: sums of \(hidden)
     terms whose spread is about √\(hidden) ≈ \(String(format: "%.0f", Double(hidden).squareRoot())). The softmax of such
     logits is nearly one-hot on an arbitrary character, and the loss is large whenever that is
@@ -813,8 +807,6 @@ nb.cell("Exercise E02: the loss of a uniform prediction, and an init that starts
     first loss near ln \(V): the table shows it, and `--set out_scale=0.01` trains the final model
     from that start. (Scaling to exactly 0 also gives ln \(V), but then W2 starts symmetric; lecture 4
     keeps a little randomness.)
-
-    </details>
     """)
 }
 
@@ -832,15 +824,11 @@ nb.cell("Exercise E03: an idea from Bengio et al. (2003), direct connections", "
     ["+ direct connections W3 (\(block * embedding)×\(V))", "\(model.parameterCount + block * embedding * V)", f4(direct.train), f4(direct.dev)],
   ])
   let d = direct.dev - plain.dev
-  c.note("""
-    <details><summary>Solution (measured in this run)</summary>
-
+  c.think("Did the direct connections help, and why might they?", answer: """
     With direct connections the dev loss \(d < 0 ? "drops" : "rises") by \(f4(Swift.abs(d))) after \(n) steps
     (\(f4(plain.dev)) → \(f4(direct.dev))). \(Swift.abs(d) < 0.01 ? "That is within the noise between two seeds: no clear effect." : d < 0 ? "The linear path lets the output see the raw embeddings, which helps most early, while the hidden layer is still saturated." : "The extra path adds parameters and a second route for the huge early gradients; with this init it does not pay.")
     Bengio et al. reported that direct connections sped up training but did not improve the final
     result much; try `--full` for a longer comparison.
-
-    </details>
     """)
 }
 
