@@ -49,8 +49,10 @@ let package = Package(
     // MARK: - Workbook runtime (cells, reports, quizzes)
     .target(name: "Report", exclude: ["README.md"], swiftSettings: numeric),
     .target(name: "Quiz"),
-    .target(name: "Notebook", dependencies: ["Report", "Quiz", "Kernels", "Datasets", "Curriculum"]),
-    .target(name: "Curriculum", dependencies: ["Quiz"]),
+    // The runtime knows nothing of the content or the engine: lectures hand it their metadata
+    // (Curriculum) and the engine hooks (threads, data files) through ZeroToHero.
+    .target(name: "Notebook", dependencies: ["Report", "Quiz"], exclude: ["README.md"]),
+    .target(name: "Curriculum", dependencies: ["Quiz", "Notebook"]),
     .target(name: "ZeroToHero", dependencies: [
       "Random", "Kernels", "Micrograd", "Tensor", "NN", "Datasets", "Makemore", "Report", "Quiz", "Notebook", "Curriculum",
     ]),

@@ -4,7 +4,7 @@
 // was computed, the chain rule by hand and then automated, a neuron, a tiny MLP trained by
 // gradient descent, and micrograd's two-moons demo on a faster graph store.
 //
-//   swift run Lecture01Micrograd [--verbose] [--fast] [--dot] [--report] [--quiz]
+//   swift run Lecture01Micrograd [--verbose] [--fast] [--dot] [--report] [--quiz] [--set lr=0.05]
 
 import Foundation
 import ZeroToHero
@@ -18,6 +18,12 @@ typealias MLP = Micrograd.MLP
 let nb = Notebook(.micrograd, extraFlags: [
   ExtraFlag("--dot", help: "also print the neuron's expression graph as Graphviz DOT (pipe into `dot -Tsvg`)"),
 ])
+
+// Knobs: change them for a run with `--set name=value` (`--help` lists them).
+let lr = nb.knob("lr", 0.1, "learning rate of the four-example training", in: 0.0001...10)
+let steps = nb.knob("steps", standard: 20, fast: 20, full: 50, "training steps on the four examples", in: 1...100_000)
+let moonsSteps = nb.knob("moons-steps", 100, "training steps of the two-moons demo", in: 1...10_000)
+let moonsHidden = nb.knob("moons-hidden", 16, "neurons in each of the moons MLP's two hidden layers", in: 1...256)
 
 /// The lecture's first expression: a = 2, b = −3, c = 10, e = a·b, d = e + c, f = −2, L = d·f.
 func makeL() -> (L: Value, a: Value, b: Value, c: Value, d: Value, e: Value, f: Value) {
@@ -90,7 +96,13 @@ nb.cell("Derivative of a simple function", """
     near 20, and the rounding error (about 1e-16 · 20) is divided by h. Around h = 1e-8 the two balance; \
     below that the slope gets worse, not better.
     """)
-  c.think("Why does x = 2/3 with h = 1e-6 give about 3e-06 rather than exactly 0?")
+  let chord = (f(2.0 / 3.0 + 1e-6) - f(2.0 / 3.0)) / 1e-6
+  c.think("Why does x = 2/3 with h = 1e-6 give about 3e-06 rather than exactly 0?", answer: """
+    Because a forward difference measures the slope of a chord, not of the tangent. Expand the \
+    parabola: f(x + h) − f(x) = (6x − 4)·h + 3h², so the ratio is (6x − 4) + 3h. At x = 2/3 the \
+    first term is 0, leaving 3h = 3 · 1e-6 = 3e-06; this run printed \(chord): its digits after 2.99 are \
+    rounding error, because f(x + h) and f(x) agree in their first ten digits and the subtraction keeps only the rest. Halve h and the error halves: the error of a forward difference is proportional to h.
+    """)
 }
 
 nb.cell("A function of three inputs", """
@@ -114,12 +126,16 @@ nb.cell("A function of three inputs", """
     }
     rows.append([input, "\(d1)", "\(d2)", "\((d2 - d1) / h)"])
   }
-  c.print("bumping c by h = 0.0001:")
-  c.print("d1", d1)
-  c.print("d2", rows[0][2])
-  c.print("slope", rows[0][3])
+  let dA = (a + h) * b + cc
+  c.worked("∂d/∂a", formula: "((a + h)·b + c − (a·b + c)) / h",
+           substituted: "(\(a + h)·(\(b)) + \(cc) − (\(d1))) / \(h) = (\(dA) − (\(d1))) / \(h)",
+           result: "\((dA - d1) / h)")
   c.table(["bumped", "d1", "d2", "slope"], rows)
-  c.think("Before reading the table: what should the slope be when you bump b?")
+  c.think("Before reading the table: what should the slope be when you bump b?", answer: """
+    d = a·b + c, so bumping b by h changes a·b by a·h and d by the same amount: ∂d/∂b = a = 2. \
+    The table's b row shows \(rows[2][3]): 2 up to rounding in the last digits, because d1 and d2 are \
+    both near 4 and their difference keeps only about 12 significant digits.
+    """)
 }
 
 // MARK: - Part 2: a value that remembers how it was made
@@ -209,9 +225,7 @@ nb.cell("Letting backward() do it, then one step uphill", """
 
 // MARK: - Part 3: a neuron
 
-var neuronOutput: Value? = nil  // kept for the next cell's comparison
-
-nb.cell("One neuron: tanh(x1·w1 + x2·w2 + b)", """
+let neuron = nb.cell("One neuron: tanh(x1·w1 + x2·w2 + b)", """
   A neuron multiplies each input by a weight, adds a bias, and squashes the sum through a
   non-linearity. We use tanh, which maps any number into (−1, 1): near 0 it is almost the identity,
   far out it flattens to ±1. The bias 6.8813735870195432 is chosen so the sum is n = 0.8814, where
@@ -226,7 +240,8 @@ nb.cell("One neuron: tanh(x1·w1 + x2·w2 + b)", """
   c.figure(LinePlot(title: "tanh(x)", xLabel: "x", yLabel: "tanh(x)", xs: ts, ys: ts.map { Value($0).tanh().data }),
            name: "tanh")
   let (o, n, leaves) = makeNeuron()
-  c.print("n =", n.data)
+  c.worked("n", formula: "x1·w1 + x2·w2 + b",
+           substituted: "2.0·(−3.0) + 0.0·1.0 + 6.8813735870195432", result: "\(n.data)")
   c.print("o = tanh(n) =", o.data)
   c.worked("do/dn", formula: "1 − o²", substituted: "1 − \(o.data)²", result: "\(1 - o.data * o.data)")
   o.backward()
@@ -236,10 +251,13 @@ nb.cell("One neuron: tanh(x1·w1 + x2·w2 + b)", """
     c.print("Graphviz DOT of the neuron (render with `dot -Tsvg`):")
     c.print(o.dot())
   }
-  c.result("o", "\(o.data)")
+  c.result("o", "\(o.data)", headline: f4(o.data))
   c.result("x1.grad, w1.grad, x2.grad, w2.grad",
            leaves.filter { $0.label != "b" }.map { "\($0.grad)" }.joined(separator: ", "))
-  neuronOutput = o
+  let x1 = leaves[0], w1 = leaves[1]
+  c.worked("∂o/∂w1", formula: "do/dn · ∂n/∂w1 = (1 − o²) · x1",
+           substituted: "\(f4(1 - o.data * o.data)) · \(x1.data)", result: "\(w1.grad)")
+  return o
 }
 
 nb.cell("Backward one node at a time, in topological order", """
@@ -265,9 +283,15 @@ nb.cell("Backward one node at a time, in topological order", """
     c.trace("\(node.label) [\(node.op)] grad \(node.grad) → \(passed)")
   }
   c.table(["node", "op", "its grad", "after propagateGrad()"], rows)
-  let reference = neuronOutput.map { $0.topologicalOrder().filter { $0.op == .leaf } } ?? []
+  let reference = neuron.value.topologicalOrder().filter { $0.op == .leaf }
   let agree = zip(leaves, reference).allSatisfy { $0.grad == $1.grad }
   c.print("same leaf gradients as backward():", agree)
+  c.think("What would go wrong if the loop walked the order forwards, leaves first?", answer: """
+    A node would pass on its gradient before the nodes that use it had contributed theirs. The leaves \
+    come first and have no children, so nothing would happen; then n would hand its grad (still 0) to \
+    its operands, and only at the very end would o set n's grad, too late. Every leaf gradient would \
+    stay 0, where the reverse walk gives \(leaves.map { f4($0.grad) }.joined(separator: ", ")).
+    """)
 }
 
 nb.cell("A bug: a value used twice", """
@@ -370,11 +394,7 @@ nb.cell("The same neuron in the tensor engine", """
 
 // MARK: - Part 4: a neural-network library
 
-var rng = PythonRandom(seed: Int(nb.seed))
-let mlpInputs: [Double] = [2.0, 3.0, -1.0]
-var net: MLP? = nil
-
-nb.cell("Neuron, Layer, MLP", """
+let net = nb.cell("Neuron, Layer, MLP", """
   With a working `Value`, a neural network is just organisation. A `Neuron(nin)` holds nin
   weights and a bias, drawn uniformly from [−1, 1), and computes tanh(Σ wᵢxᵢ + b). A `Layer` is a
   list of neurons that all read the same inputs. An `MLP` (multi-layer perceptron) chains layers,
@@ -385,13 +405,15 @@ nb.cell("Neuron, Layer, MLP", """
   with `random.seed(1337)` they are the very numbers Python would draw. (The notebook itself ran
   unseeded, so its printed output, 0.16578526021381612, cannot be reproduced.)
   """) { c in
+  var rng = PythonRandom(seed: Int(nb.seed))
   let n = MLP(3, [4, 4, 1], style: .lecture, rng: &rng)
-  let out = n(mlpInputs)[0]
+  let out = n([2.0, 3.0, -1.0])[0]
   c.print("n([2.0, 3.0, -1.0]) =", out)
-  c.print("parameters:", n.parameters().count)
+  c.worked("parameters", formula: "(3·4 + 4) + (4·4 + 4) + (4·1 + 1)", substituted: "16 + 20 + 5",
+           result: "\(n.parameters().count)")
   c.trace(n.description)
   c.print("the graph of that one forward pass has", out.topologicalOrder().count, "nodes")
-  net = n
+  return n
 }
 
 nb.cell("Training on four examples, and the forgotten zero_grad", """
@@ -408,7 +430,7 @@ nb.cell("Training on four examples, and the forgotten zero_grad", """
   to exactly ±1; on a real problem the same bug overshoots and diverges, and it is hard to spot
   because nothing crashes.
   """) { c in
-  guard let n = net else { return }
+  let n = net.value
   let xs: [[Double]] = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
   let ys: [Double] = [1.0, -1.0, -1.0, 1.0]
   // A twin with the same initial weights, for the buggy run.
@@ -418,18 +440,17 @@ nb.cell("Training on four examples, and the forgotten zero_grad", """
     let ypred = xs.map { model($0)[0] }
     return zip(ys, ypred).map { ygt, yout in (yout - ygt).pow(2) }.reduce(Value(0), +)
   }
-  let steps = nb.steps(standard: 20, fast: 20, full: 50)
   var buggy: [Double] = [], fixed: [Double] = []
-  for k in 0..<steps {
+  for k in c.steps(steps, "four examples") {
     let badLoss = lossOf(twin)
     badLoss.backward()  // no zeroGrad(): last step's gradients are still there
-    for p in twin.parameters() { p.data += -0.1 * p.grad }
+    for p in twin.parameters() { p.data += -lr * p.grad }
     buggy.append(badLoss.data)
 
     let loss = lossOf(n)
     n.zeroGrad()
     loss.backward()
-    for p in n.parameters() { p.data += -0.1 * p.grad }
+    for p in n.parameters() { p.data += -lr * p.grad }
     fixed.append(loss.data)
     c.trace("step \(k): loss \(loss.data)   (without zeroGrad: \(badLoss.data))")
   }
@@ -441,7 +462,15 @@ nb.cell("Training on four examples, and the forgotten zero_grad", """
   let ypred = xs.map { n($0)[0].data }
   c.table(["target", "prediction"], zip(ys, ypred).map { ["\($0)", "\($1)"] })
   c.result("loss after \(steps) steps", "\(fixed.last!)")
-  c.think("The buggy run can look fine on a problem this easy (or even faster at first). Why is that no comfort?")
+  let buggyWins = buggy.last! < fixed.last!
+  c.think("The buggy run can look fine on a problem this easy (or even faster at first). Why is that no comfort?", answer: """
+    Without zeroing, step k moves the weights by lr times the *sum* of all k gradients so far, so the \
+    effective learning rate keeps growing. Here that \(buggyWins ? "happened to help" : "did not even help"): \
+    after \(steps) steps the buggy loss is \(String(format: "%.2g", buggy.last!)) against \(String(format: "%.2g", fixed.last!)) with zeroGrad(). \
+    Four examples and a bounded tanh output forgive huge steps; a real loss surface does not, and the \
+    growing steps overshoot and diverge. Worse, nothing crashes, so the bug hides behind "training is \
+    unstable" or "the learning rate needs tuning".
+    """)
 }
 
 // MARK: - Part 5: the real micrograd
@@ -468,11 +497,11 @@ nb.cell("micrograd's README expression", """
   var g = f / 2.0
   g += 10.0 / f
   g.backward()
-  c.table(["quantity", "this run", "micrograd's README"], [
-    ["g (forward pass)", String(format: "%.4f", g.data), "24.7041"],
-    ["dg/da (backward pass)", String(format: "%.4f", a.grad), "138.8338"],
-    ["dg/db (backward pass)", String(format: "%.4f", b.grad), "645.5773"],
-  ])
+  c.compare([
+    Comparison("g (forward pass)", ours: g.data, reference: 24.7041, decimals: 4, seedDependent: false),
+    Comparison("dg/da (backward pass)", ours: a.grad, reference: 138.8338, decimals: 4, seedDependent: false),
+    Comparison("dg/db (backward pass)", ours: b.grad, reference: 645.5773, decimals: 4, seedDependent: false),
+  ], source: "micrograd's README")
   c.trace("full precision: g = \(g.data), dg/da = \(a.grad), dg/db = \(b.grad)")
   c.result("g", String(format: "%.4f", g.data))
   c.result("dg/da", String(format: "%.4f", a.grad))
@@ -485,22 +514,22 @@ nb.cell("micrograd's README expression", """
   let y = hh + q + q * x
   y.backward()
   c.print("test_sanity_check: y =", y.data, " dy/dx =", x.grad)
+  c.compare("test_sanity_check", ours: "y = \(y.data), dy/dx = \(x.grad)", reference: "y = -20.0, dy/dx = 46.0",
+            source: "micrograd's test (checked against PyTorch)", seedDependent: false)
 
   var seeded = PythonRandom(seed: 1337)  // micrograd's own seed, whatever --seed says
   let neuron = Neuron(2, rng: &seeded)
   let out = neuron([1.0, -2.0])
   out.backward()
   c.print("random.seed(1337); Neuron(2): w =", neuron.w.map(\.data), " b =", neuron.b.data)
+  c.compare("weights to 4 decimals", ours: neuron.w.map { f4($0.data) }.joined(separator: ", "),
+            reference: "0.2355, 0.0665", source: "the repo's picture", seedDependent: false)
   c.print("on x = [1, -2]: out =", f4(out.data), " w.grad =", neuron.w.map(\.grad))
 }
 
 // MARK: - Part 6: the two-moons demo
 
-var moons: TwoMoons? = nil
-var moonsModel: MLP? = nil
-var tapeModel: TapeMLP? = nil
-
-nb.cell("The two-moons demo", """
+let moons = nb.cell("The two-moons demo", """
   micrograd's demo trains a real classifier: 100 points in two interleaving half-moons, labels
   −1 and +1. The network is the repo's `MLP(2, [16, 16, 1])`: two hidden layers of 16 ReLU neurons
   and a *linear* output neuron whose sign is the predicted class (337 parameters).
@@ -515,32 +544,41 @@ nb.cell("The two-moons demo", """
   from numpy's generator. (The next cell replays the notebook on scikit-learn's own points.) The
   weights are exactly the demo's: `random.seed(1337)` then `MLP(2, [16, 16, 1])`.
 
-  This cell trains on the *tape* engine described in the last cell; both engines compute the same
-  numbers.
+  The training loop runs on the *tape* engine described in the last cell: the same graph stored as
+  one array, so the same numbers come out faster. Its four steps are the ones you know: drop the
+  last step's graph (which also zeroes the gradients), forward pass and loss, backward, update.
   """) { c in
   var dataRNG = PythonRandom(seed: Int(nb.seed))
   let data = TwoMoons(count: 100, noise: 0.1, rng: &dataRNG)
-  moons = data
   c.figure(ScatterPlot(title: "two moons (our seeded points)", xLabel: "x", yLabel: "y",
                        xs: data.points.map { $0[0] }, ys: data.points.map { $0[1] },
                        groups: data.labels.map { $0 > 0 ? 1 : 0 }, groupNames: ["y = −1", "y = +1"]),
            name: "moons-data")
   var modelRNG = PythonRandom(seed: Int(nb.seed))
-  let model = MLP(2, [16, 16, 1], style: .repo, rng: &modelRNG)
-  moonsModel = model
-  c.print("MLP(2, [16, 16, 1]):", model.parameters().count, "parameters")
+  let model = MLP(2, [moonsHidden, moonsHidden, 1], style: .repo, rng: &modelRNG)
+  c.print("MLP(2, [\(moonsHidden), \(moonsHidden), 1]):", model.parameters().count, "parameters")
   c.trace(model.description)
-  var fast = TapeMLP(copying: model)
-  let steps = nb.steps(standard: 100, fast: 100, full: 100)
+
+  // The loss of one point, worked: the first point before any training.
+  let (y0, score0) = (data.labels[0], model(data.points[0])[0].data)
+  c.worked("loss of point 0", formula: "relu(1 − y·score)",
+           substituted: "relu(1 − (\(y0))·(\(f4(score0))))", result: f4(max(0, 1 - y0 * score0)))
+
+  var net = TapeMLP(copying: model)
   var losses: [Double] = [], accuracies: [Double] = []
-  for k in 0..<steps {
-    let r = fast.trainingStep(points: data.points, labels: data.labels, learningRate: moonsLearningRate(step: k, steps: steps))
-    losses.append(r.loss)
-    accuracies.append(r.accuracy)
-    let line = "step \(k) loss \(r.loss), accuracy \(r.accuracy * 100)%"
-    if k % 10 == 0 || k == steps - 1 || k == 1 { c.print(line) } else { c.trace(line) }
+  for k in c.steps(moonsSteps, "moons") {
+    net.tape.truncate(to: net.parameterCount)                         // drop last step's graph and gradients
+    let (loss, accuracy) = net.svmLoss(points: data.points, labels: data.labels)  // forward pass + loss
+    net.tape.backward(from: loss)                                     // backward pass
+    let rate = moonsLearningRate(step: k, steps: moonsSteps)          // 1.0 falling to 0.1
+    net.tape.descend(firstNodes: net.parameterCount, learningRate: rate)  // p -= rate · p.grad
+    losses.append(net.tape.data(loss))
+    accuracies.append(accuracy)
+    c.status("loss \(f4(losses[k]))")
   }
-  tapeModel = fast
+  let shown = Array(Set([0, 1, moonsSteps - 1] + stride(from: 0, to: moonsSteps, by: 10))).sorted()
+  c.table(["step", "loss", "accuracy"], shown.map { ["\($0)", "\(losses[$0])", String(format: "%.0f%%", accuracies[$0] * 100)] })
+  c.trace(losses.indices.map { "step \($0) loss \(losses[$0]), accuracy \(accuracies[$0] * 100)%" }.joined(separator: "\n"))
   c.figure(LinePlot(title: "moons: training loss", xLabel: "step", yLabel: "loss", xs: losses.indices.map(Double.init),
                     ys: losses, logY: true), name: "moons-loss")
   // Decision boundary: the demo's plot range (data ± 1), scored on a grid.
@@ -548,12 +586,21 @@ nb.cell("The two-moons demo", """
   let xRange = (xsAll.min()! - 1)...(xsAll.max()! + 1), yRange = (ysAll.min()! - 1)...(ysAll.max()! + 1)
   let gx = DecisionBoundaryPlot.cellCenters(xRange, count: 64)
   let gy = DecisionBoundaryPlot.cellCenters(yRange, count: 40)
-  let scores = gy.map { y in gx.map { x in fast.predict([x, y])[0] } }
-  c.figure(DecisionBoundaryPlot(title: "decision boundary after \(steps) steps", xRange: xRange, yRange: yRange,
+  let scores = gy.map { y in gx.map { x in net.predict([x, y])[0] } }
+  c.figure(DecisionBoundaryPlot(title: "decision boundary after \(moonsSteps) steps", xRange: xRange, yRange: yRange,
                                 scores: scores, xs: xsAll, ys: ysAll, labels: data.labels, contours: true,
                                 xLabel: "x", yLabel: "y"), name: "moons-boundary")
-  c.result("moons loss (step \(steps - 1))", "\(losses.last!)")
-  c.result("moons accuracy", String(format: "%.0f%%", accuracies.last! * 100))
+  c.result("moons loss (step \(moonsSteps - 1))", "\(losses.last!)")
+  c.result("moons accuracy", String(format: "%.0f%%", accuracies.last! * 100),
+           headline: String(format: "%.0f%%", accuracies.last! * 100))
+  c.think("The loss is a mean over the points plus 1e-4 · Σ p². Why can the loss stop falling while the accuracy is already 100%?", answer: """
+    Accuracy only asks for the right sign; the loss also wants a margin (y·score ≥ 1) and small \
+    weights. Once every point is past the margin, the data term is 0 and only the regularisation \
+    is left: shrinking the weights lowers it, but shrinking them too much pulls points back inside \
+    the margin. The two terms balance, which is where this run ends: loss \(f4(losses.last!)) at \
+    \(String(format: "%.0f%%", accuracies.last! * 100)) accuracy.
+    """)
+  return (data: data, model: model)
 }
 
 nb.cell("Replaying the notebook's own run", """
@@ -562,61 +609,79 @@ nb.cell("Replaying the notebook's own run", """
   `make_moons` after `np.random.seed(1337)`, regenerated offline once) in
   `TwoMoons.scikitLearnDemo`. Same points, same `random.seed(1337)` weights, same loss and schedule:
   the losses below should match the notebook's printout to the last digit or two. (This replay
-  always uses the notebook's seed, 1337, whatever `--seed` says.)
+  always uses the notebook's seed, 1337, and the notebook's settings, whatever `--seed` and `--set` say.)
   """) { c in
   let data = TwoMoons.scikitLearnDemo
   var seeded = PythonRandom(seed: 1337)
   var replay = TapeMLP(copying: MLP(2, [16, 16, 1], style: .repo, rng: &seeded))
+  var history: [LossAndAccuracy] = []
+  for k in 0..<100 {
+    history.append(replay.trainingStep(points: data.points, labels: data.labels, learningRate: moonsLearningRate(step: k)))
+  }
   // The notebook's printed lines for a few steps: (step, loss, accuracy %).
   let printed: [(Int, Double, Double)] = [
     (0, 0.8958441028683222, 50), (1, 1.7235905336972022, 81), (2, 0.7429006313851131, 77),
     (10, 0.24507023853658053, 91), (20, 0.18977522856087634, 91), (40, 0.06016009895234464, 100),
     (60, 0.0325971115781023, 99), (80, 0.012318500800515763, 100), (99, 0.010978370135492717, 100),
   ]
-  var history: [LossAndAccuracy] = []
-  for k in 0..<100 {
-    history.append(replay.trainingStep(points: data.points, labels: data.labels, learningRate: moonsLearningRate(step: k)))
-  }
-  var worst = 0.0
-  let rows = printed.map { step, loss, accuracy -> [String] in
-    let ours = history[step]
-    worst = max(worst, abs(ours.loss - loss) / loss)
-    return ["\(step)", "\(ours.loss)", String(format: "%.1f%%", ours.accuracy * 100), "\(loss)", String(format: "%.1f%%", accuracy)]
-  }
-  c.table(["step", "loss (this run)", "accuracy", "loss (notebook's printout)", "accuracy"], rows)
+  c.compare(printed.flatMap { step, loss, accuracy in [
+    Comparison("step \(step) loss", ours: history[step].loss, reference: loss, decimals: 12, seedDependent: false),
+    Comparison("step \(step) accuracy", ours: history[step].accuracy * 100, reference: accuracy, decimals: 0, seedDependent: false),
+  ] }, source: "the notebook's printout")
+  let worst = printed.map { abs(history[$0.0].loss - $0.1) / $0.1 }.max()!
   c.print("largest relative difference from the notebook's losses:", worst)
-  c.result("notebook replay, step 99 loss", "\(history[99].loss)")
+  c.result("notebook replay, step 99 loss", "\(history[99].loss)", headline: f4(history[99].loss))
 }
 
-nb.cell("Exercises: a gradient by three methods, softmax and its loss on Values", """
-  Two exercises that go with the video. First, for f(a, b, c) = −a³ + sin(3b) − 1/c + b^2.5 − a^0.5
-  at (2, 3, 4): write the partial derivatives by hand, then check them with a forward difference
-  (f(x + h) − f(x))/h and a symmetric one (f(x + h) − f(x − h))/2h. The symmetric difference cancels
-  the curvature term, so its error shrinks like h² instead of h: far more accurate for the same h.
-
-  Second, a classifier's loss on `Value`s: turn the logits [0, 3, −2, 1] into probabilities with a
-  softmax (exponentiate, divide by the sum) and take the negative log-probability of the correct
-  class, 3. Backprop through exp, sum, division and log gives a famous result: the gradient on each
-  logit is simply its probability, minus 1 for the correct class.
+nb.exercise("a gradient by three methods", """
+  From the exercises that go with the video: for f(a, b, c) = −a³ + sin(3b) − 1/c + b^2.5 − a^0.5
+  at (a, b, c) = (2, 3, 4), write the three partial derivatives by hand, then check them with a
+  forward difference (f(x + h) − f(x))/h and a symmetric one (f(x + h) − f(x − h))/2h with h = 1e-6.
+  Which of the two numerical estimates is closer, and why?
   """) { c in
   func f(_ a: Double, _ b: Double, _ cc: Double) -> Double {
     -Foundation.pow(a, 3) + Foundation.sin(3 * b) - 1.0 / cc + Foundation.pow(b, 2.5) - Foundation.pow(a, 0.5)
   }
   let (a, b, cc) = (2.0, 3.0, 4.0)
+  // By hand: ∂f/∂a = −3a² − 0.5·a^−0.5, ∂f/∂b = 3·cos(3b) + 2.5·b^1.5, ∂f/∂c = 1/c².
   let analytic = [-3 * a * a - 0.5 * Foundation.pow(a, -0.5),
                   3 * Foundation.cos(3 * b) + 2.5 * Foundation.pow(b, 1.5),
                   1 / (cc * cc)]
+  c.worked("∂f/∂a", formula: "−3a² − 0.5·a^−0.5", substituted: "−3·2² − 0.5·2^−0.5 = −12 − 0.353553…",
+           result: "\(analytic[0])")
+  c.worked("∂f/∂b", formula: "3·cos(3b) + 2.5·b^1.5", substituted: "3·cos(9) + 2.5·3^1.5 = 3·(\(f4(Foundation.cos(9.0)))) + 12.990381…",
+           result: "\(analytic[1])")
+  c.worked("∂f/∂c", formula: "1/c²", substituted: "1/4²", result: "\(analytic[2])")
   let h = 1e-6
   let bumps: [(Double, Double, Double)] = [(h, 0, 0), (0, h, 0), (0, 0, h)]
   var rows: [[String]] = []
+  var errors: [(Double, Double)] = []
   for (i, name) in ["a", "b", "c"].enumerated() {
     let (da, db, dc) = bumps[i]
     let forward = (f(a + da, b + db, cc + dc) - f(a, b, cc)) / h
     let symmetric = (f(a + da, b + db, cc + dc) - f(a - da, b - db, cc - dc)) / (2 * h)
     rows.append(["∂f/∂\(name)", "\(analytic[i])", "\(forward)", "\(symmetric)"])
+    errors.append((abs(forward - analytic[i]), abs(symmetric - analytic[i])))
   }
   c.table(["", "by hand", "forward difference", "symmetric difference"], rows)
+  c.table(["", "|forward − by hand|", "|symmetric − by hand|"],
+          zip(["∂f/∂a", "∂f/∂b", "∂f/∂c"], errors).map { [$0, String(format: "%.1e", $1.0), String(format: "%.1e", $1.1)] })
+  let symmetricWins = errors.filter { $0.1 < $0.0 }.count
+  c.note("""
+    The symmetric difference is closer for \(symmetricWins) of the 3 inputs. Expanding f around x, \
+    the forward difference is f′ + (h/2)·f″ + …: its error is proportional to h. In the symmetric one \
+    the f″ terms of f(x + h) and f(x − h) cancel, leaving f′ + (h²/6)·f‴: an error proportional to h². \
+    At h = 1e-6 that term is about 1e-12, so what is left of the symmetric error here \
+    (\(errors.map { String(format: "%.0e", $0.1) }.joined(separator: ", "))) is mostly rounding in the subtraction.
+    """)
+}
 
+nb.exercise("softmax and its loss on Values", """
+  Also from the exercises: a classifier's loss on `Value`s. Turn the logits [0, 3, −2, 1] into
+  probabilities with a softmax (exponentiate, divide by the sum), take the negative
+  log-probability of the correct class, 3, and backpropagate. What gradient does each logit get?
+  (The exercise checks the answer against PyTorch's `F.cross_entropy`; compare with p − onehot(3).)
+  """) { c in
   let logits = [0.0, 3.0, -2.0, 1.0].map { Value($0) }
   let counts = logits.map { $0.exp() }
   let denominator = counts.dropFirst().reduce(counts[0], +)
@@ -624,11 +689,16 @@ nb.cell("Exercises: a gradient by three methods, softmax and its loss on Values"
   let loss = -probs[3].log()
   loss.backward()
   c.print("softmax:", probs.map { f4($0.data) }.joined(separator: ", "))
-  c.print("loss = −log p[3] =", loss.data)
+  c.worked("loss", formula: "−log p[3]", substituted: "−log \(f4(probs[3].data))", result: "\(loss.data)")
   c.table(["logit", "grad from backward()", "p − onehot(3)"], logits.indices.map { i in
     ["\(i)", "\(logits[i].grad)", "\(probs[i].data - (i == 3 ? 1 : 0))"]
   })
   c.result("softmax NLL loss (logits [0, 3, −2, 1], label 3)", "\(loss.data)")
+  c.note("""
+    Each logit's gradient is its probability, minus 1 for the correct class: p − onehot(y). The \
+    derivation: loss = −z₃ + log Σⱼ e^{zⱼ}, so ∂loss/∂zᵢ = e^{zᵢ}/Σⱼ e^{zⱼ} − [i = 3] = pᵢ − [i = 3]. \
+    The backward pass through exp, sum, division and log finds the same numbers, to rounding.
+    """)
 }
 
 nb.cell("How the graph is stored, and what it costs", """
@@ -644,7 +714,7 @@ nb.cell("How the graph is stored, and what it costs", """
   back to them, keeping its memory, so training allocates nothing. Same arithmetic, same numbers
   (checked below), but the machine is used the way it likes: contiguous memory, no pointer chasing.
   """) { c in
-  guard let data = moons, let original = moonsModel else { return }
+  let (data, original) = moons.value
   // Both engines from the same (initial) weights: same loss, same gradients?
   var tape = TapeMLP(copying: original)
   let (loss, _) = svmLoss(original, points: data.points, labels: data.labels)
@@ -661,7 +731,8 @@ nb.cell("How the graph is stored, and what it costs", """
   }
   c.print("loss, class engine:", loss.data)
   c.print("loss, tape engine: ", tape.tape.data(tapeLoss))
-  c.print("largest relative difference over the 337 gradients:", worst)
+  c.print("largest relative difference over the \(original.parameters().count) gradients:", worst)
+  c.print("graph nodes per step: \(classNodes) Value objects, \(tapeNodes) tape entries")
   c.why("""
     The two engines add up a shared node's gradient contributions in different orders (the class \
     engine in depth-first order, the tape in creation order), and floating-point addition is not \
@@ -669,40 +740,23 @@ nb.cell("How the graph is stored, and what it costs", """
     children in a set, so its summation order changes from run to run.
     """)
 
-  // Time this run: class engine (fresh copy of the weights) vs tape.
-  let classRuns = nb.byMode(standard: 3, fast: 1, full: 5)
-  var classTimes: [Double] = []
+  // Time one training step on each engine, this run, this machine.
   var copyRNG = PythonRandom(seed: Int(nb.seed))
-  let classModel = MLP(2, [16, 16, 1], style: .repo, rng: &copyRNG)
-  for k in 0..<classRuns {
-    classTimes.append(milliseconds {
-      trainingStep(classModel, points: data.points, labels: data.labels, learningRate: moonsLearningRate(step: k))
-    })
+  let classModel = MLP(2, [moonsHidden, moonsHidden, 1], style: .repo, rng: &copyRNG)
+  var timedTape = TapeMLP(copying: original)
+  let objects = c.timed("moons step, Value objects", runs: nb.byMode(standard: 3, fast: 1, full: 5)) {
+    trainingStep(classModel, points: data.points, labels: data.labels, learningRate: 0.5)
   }
-  var tapeTimes: [Double] = []
-  var timed = TapeMLP(copying: original)
-  for k in 0..<nb.byMode(standard: 50, fast: 20, full: 200) {
-    tapeTimes.append(milliseconds {
-      timed.trainingStep(points: data.points, labels: data.labels, learningRate: moonsLearningRate(step: k))
-    })
+  let tapeTime = c.timed("moons step, tape", runs: nb.byMode(standard: 50, fast: 20, full: 200)) {
+    timedTape.trainingStep(points: data.points, labels: data.labels, learningRate: 0.5)
   }
-  let classMs = classTimes.sorted()[classTimes.count / 2]
-  let tapeMs = tapeTimes.sorted()[tapeTimes.count / 2]
-  c.print("graph nodes per step: \(classNodes) Value objects, \(tapeNodes) tape entries")
-  c.terminalOnly {
-    c.table(["engine", "graph nodes per step", "ms per step (median, this run)", "vs Python micrograd (877 ms)"], [
-      ["Value objects", "\(classNodes)", String(format: "%.2f", classMs), String(format: "%.0f× faster", 877 / classMs)],
-      ["tape", "\(tapeNodes)", String(format: "%.3f", tapeMs), String(format: "%.0f× faster", 877 / tapeMs)],
-    ])
-    c.print(String(format: "the tape is %.0f× faster than the objects, on the same machine, in the same run", classMs / tapeMs))
-    c.print(String(format: "moons step, tape engine: %.3f ms", tapeMs))
-  }
+  c.timing(String(format: "the tape is %.0f× faster than the objects, on the same machine, in the same run",
+                  objects.seconds / tapeTime.seconds))
+  let python = ReferenceMeasurements.pythonMicrogradMoonsStep
   c.note("""
-    The 877 ms is Python micrograd 0.1.0 (CPython 3.11) measured on this machine for the same step \
-    in the project's feasibility study; the other times are this run's (a debug build of the lecture \
-    still compiles the engine optimised). The class engine counts more nodes because every input \
-    coordinate and every plain number (the 1 in 1 − y·score, the 1e-4) becomes a leaf `Value`; the \
-    tape folds them into its operations.
+    For scale: \(python.sentence). The class engine counts more nodes than the tape because every \
+    input coordinate and every plain number (the 1 in 1 − y·score, the 1e-4) becomes a leaf `Value`; \
+    the tape folds them into its operations.
     """)
 }
 

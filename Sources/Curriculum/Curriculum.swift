@@ -1,3 +1,4 @@
+import Notebook
 import Quiz
 
 /// The lectures that exist in this workbook, in course order.

@@ -1,3 +1,4 @@
+import Notebook
 import Quiz
 
 extension LectureInfo {
@@ -9,12 +10,20 @@ extension LectureInfo {
     summary: "Derivatives by nudging, a Value that records its graph, the chain rule by hand and by backward(), "
       + "a neuron, an MLP, and micrograd's two-moons classifier.",
     objectives: [
-      "Estimate a derivative numerically and explain why h can be too small as well as too large.",
-      "Backpropagate through + and × by hand with the chain rule, and check the result by nudging.",
-      "Explain why gradients accumulate (+=) and why they must be zeroed before each backward pass.",
-      "Explain what a topological order guarantees and why backward() walks it in reverse.",
-      "Build Neuron, Layer and MLP on top of Value and train them by gradient descent.",
-      "Say why a graph of heap objects is slow and how a tape (creation order = topological order) fixes it.",
+      Objective("Estimate a derivative numerically and explain why h can be too small as well as too large.",
+                quiz: ["l1-derivative-at-3", "l1-h-too-small"]),
+      Objective("Backpropagate through + and × by hand with the chain rule, and check the result by nudging.",
+                quiz: ["l1-chain-rule", "l1-mul-backward", "l1-plus-backward", "l1-tanh-grad", "l1-w2-grad"]),
+      Objective("Explain why gradients accumulate (+=) and why they must be zeroed before each backward pass.",
+                quiz: ["l1-a-plus-a", "l1-accumulate", "l1-zero-grad"]),
+      Objective("Explain what a topological order guarantees and why backward() walks it in reverse.",
+                quiz: ["l1-topological-order"]),
+      Objective("Build Neuron, Layer and MLP on top of Value and train them by gradient descent.",
+                quiz: ["l1-mlp-parameters", "l1-step-direction", "l1-svm-margin"]),
+      Objective("Backpropagate through a softmax and a negative log-likelihood on Values, and read the gradient.",
+                quiz: ["l1-softmax-grad"]),
+      Objective("Say why a graph of heap objects is slow and how a tape (creation order = topological order) fixes it.",
+                quiz: ["l1-tape"]),
     ],
     defaultSeed: 1337,
     tests: [
@@ -24,6 +33,14 @@ extension LectureInfo {
       "Tests/LectureTests/Lecture01Tests.swift",
     ],
     questions: [
+      Question(
+        id: "l1-h-too-small",
+        prompt: "Estimating f′(3) for f(x) = 3x² − 4x + 5 as (f(3 + h) − f(3))/h, the answer gets *worse* below h ≈ 1e-8. Why? (one or two words)",
+        kind: .shortAnswer(accepted: ["cancellation", "cancel", "rounding", "round-off", "roundoff", "round off",
+                                      "precision", "floating point", "float", "catastrophic cancellation"]),
+        explanation: "f(3 + h) and f(3) agree in almost all of their ~16 significant digits, so the subtraction "
+          + "cancels them and leaves mostly rounding error (about 1e-16 · 20), which is then divided by the tiny h. "
+          + "Large h fails for the opposite reason: it measures a chord (error ≈ 3h here)."),
       Question(
         id: "l1-derivative-at-3",
         prompt: "f(x) = 3x² − 4x + 5. What is df/dx at x = 3?",
@@ -123,6 +140,14 @@ extension LectureInfo {
         explanation: "1 − 2.5 = −1.5 and relu(−1.5) = 0: the point is on the right side with more than the margin "
           + "of 1, so it contributes neither loss nor gradient."),
       Question(
+        id: "l1-softmax-grad",
+        prompt: "The exercise's logits are [0, 3, −2, 1] and the label is class 3; the softmax gives p[3] = 0.1135. "
+          + "What is ∂loss/∂logit[3] for loss = −log p[3]? (4 decimals)",
+        kind: .numeric(answer: -0.8865, tolerance: 5e-4),
+        explanation: "For a softmax followed by −log p[label], the gradient on logit i is p[i] − 1 for the label and "
+          + "p[i] otherwise: here 0.1135 − 1 = −0.8865. Raising the right logit lowers the loss; the others get their "
+          + "probability as gradient and are pushed down."),
+      Question(
         id: "l1-tape",
         prompt: "Why can a tape run backward as one reverse sweep, without a graph search?",
         kind: .multipleChoice([
@@ -134,5 +159,30 @@ extension LectureInfo {
         explanation: "Operands are always created before the result, so the array order already lists every node "
           + "after its inputs; walking it from the end is a valid backward order."),
     ],
-    reportArguments: ["--full"])
+    reportArguments: ["--full"],
+    codeBehind: [
+      CodeExcerpt("Value: a number that remembers how it was made", file: "Sources/Micrograd/Value.swift",
+                  declarations: ["public final class Value", "public enum Op"],
+                  prose: "Each node stores its `data`, its `grad`, its operands and the operation that made it. "
+                    + "`Op` lists the operations with their local derivatives in the comments."),
+      CodeExcerpt("The operations (the forward pass builds the graph)", file: "Sources/Micrograd/Value+Operations.swift",
+                  prose: "Every operator makes a new node that remembers its operands. Subtraction, negation and "
+                    + "division are built from +, × and powers, as micrograd builds them."),
+      CodeExcerpt("Local derivatives, the topological sort and backward()", file: "Sources/Micrograd/Value+Backward.swift",
+                  declarations: ["public func propagateGrad(", "public func topologicalOrder(", "public func backward("],
+                  prose: "`propagateGrad` is one link of the chain rule for each operation (micrograd's `_backward`): "
+                    + "incoming gradient times local derivative, *added* to the child. `backward()` orders the graph so "
+                    + "that every node comes after its operands, then walks that order in reverse."),
+      CodeExcerpt("Neuron, Layer, MLP", file: "Sources/Micrograd/NeuralNet.swift",
+                  declarations: ["public final class Neuron", "public final class Layer", "public final class MLP"],
+                  prose: "A neural-network library on top of `Value`: nothing but organisation. Every parameter is "
+                    + "a `Value`, so `backward()` reaches all of them."),
+    ],
+    next: NextLecture(
+      number: 2, title: "The spelled-out intro to language modeling: building makemore", page: "Lecture02-Bigram.md",
+      bridge: "The same loop (forward pass, loss, zero the gradients, backward, step against the gradient) trains "
+        + "a character-level language model on 32,033 names. The scalars become tensors, one operation on a whole "
+        + "27×27 table instead of one `Value` per number, and the loss becomes the negative log-likelihood of the "
+        + "next character, the softmax + −log p you met in the exercise. First, though, the model is built by "
+        + "counting, and gradient descent has to rediscover the counts."))
 }

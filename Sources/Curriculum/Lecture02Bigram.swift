@@ -1,3 +1,4 @@
+import Notebook
 import Quiz
 
 extension LectureInfo {
@@ -9,13 +10,13 @@ extension LectureInfo {
     summary: "A character-level bigram model of 32,033 names: counted into a 27×27 table, sampled, scored by "
       + "negative log-likelihood, then re-learned as a one-layer neural net with gradient descent.",
     objectives: [
-      "Count bigrams with start/end tokens, first in a dictionary and then in a 27×27 matrix with a single '.' token",
-      "Turn counts into row-normalised probabilities with broadcasting, and explain the keepdim bug",
-      "Sample names with a seeded generator and explain why the same seed gives different names across PyTorch versions",
-      "Compute likelihood, log-likelihood and the average negative log-likelihood of a data set, and why float32 sums differ",
-      "Explain why smoothing (fake counts) avoids infinite loss on unseen bigrams",
-      "Build one-hot inputs, a linear layer and a softmax, and train W by gradient descent to the counting model's loss",
-      "Explain why one-hot @ W selects a row of W and why weight regularisation acts like smoothing",
+      Objective("Count bigrams with start/end tokens, first in a dictionary and then in a 27×27 matrix with a single '.' token", quiz: ["l2-vocab-size", "l2-single-token"]),
+      Objective("Turn counts into row-normalised probabilities with broadcasting, and explain the keepdim bug", quiz: ["l2-keepdim"]),
+      Objective("Sample names with a seeded generator and explain why the same seed gives different names across PyTorch versions", quiz: ["l2-multinomial-versions"]),
+      Objective("Compute likelihood, log-likelihood and the average negative log-likelihood of a data set, and why float32 sums differ", quiz: ["l2-nll-definition", "l2-uniform-loss", "l2-count-loss", "l2-float32-sum"]),
+      Objective("Explain why smoothing (fake counts) avoids infinite loss on unseen bigrams", quiz: ["l2-andrejq"]),
+      Objective("Build one-hot inputs, a linear layer and a softmax, and train W by gradient descent to the counting model's loss", quiz: ["l2-softmax"]),
+      Objective("Explain why one-hot @ W selects a row of W and why weight regularisation acts like smoothing", quiz: ["l2-onehot-row", "l2-regularisation"]),
     ],
     defaultSeed: 2147483647,
     tests: ["Tests/LectureTests/Lecture02Tests.swift", "Tests/RandomTests/SamplingTests.swift"],

@@ -1,3 +1,4 @@
+import Notebook
 import Quiz
 
 extension LectureInfo {
@@ -9,13 +10,13 @@ extension LectureInfo {
     summary: "A Bengio et al. (2003) MLP: character embeddings, a tanh hidden layer and cross-entropy, trained with "
       + "minibatches, a learning-rate finder and train/dev/test splits, then sampled with temperature and top-k.",
     objectives: [
-      "Build the (context → next character) data set with a block size of 3",
-      "Explain embedding lookup C[X] and its equivalence with one-hot @ C",
-      "Explain why view is free (storage, shape, strides) and how it differs from cat/unbind",
-      "Compute the loss by hand and explain why the fused cross-entropy is numerically safer",
-      "Train with minibatches and find a learning rate with an exponential sweep",
-      "Use train/dev/test splits to tell underfitting from overfitting",
-      "Read a 2-D embedding plot, and sample names with temperature and top-k",
+      Objective("Build the (context → next character) data set with a block size of 3", quiz: ["l3-hidden-input"]),
+      Objective("Explain embedding lookup C[X] and its equivalence with one-hot @ C", quiz: ["l3-emb-shape", "l3-onehot-embedding"]),
+      Objective("Explain why view is free (storage, shape, strides) and how it differs from cat/unbind", quiz: ["l3-view-free"]),
+      Objective("Compute the loss by hand and explain why the fused cross-entropy is numerically safer", quiz: ["l3-cross-entropy", "l3-initial-loss"]),
+      Objective("Train with minibatches and find a learning rate with an exponential sweep", quiz: ["l3-minibatch", "l3-lr-finder"]),
+      Objective("Use train/dev/test splits to tell underfitting from overfitting", quiz: ["l3-splits", "l3-underfit", "l3-overfit-batch"]),
+      Objective("Read a 2-D embedding plot, and sample names with temperature and top-k", quiz: ["l3-temperature"]),
     ],
     defaultSeed: 2147483647,
     tests: ["Tests/LectureTests/Lecture03Tests.swift"],

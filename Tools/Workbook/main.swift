@@ -14,8 +14,12 @@ let usage = """
     quiz [LECTURE] [--all]
                           review the recall questions that are due today (Leitner boxes);
                           LECTURE (a number or name) limits it to one lecture, --all asks every question
-    report --all [--fast] regenerate every study page under Reports/ by running the built lectures
-    report LECTURE        regenerate one lecture's page
+    report --all [--fast] regenerate every study page under Reports/ by running the built lectures,
+                          then the index Reports/README.md
+    report LECTURE        regenerate one lecture's page (and the index)
+    report --check        regenerate every page into a temporary folder with the committed settings
+                          and list the pages that differ from Reports/ (exit 1 when any does)
+    report --index        rewrite Reports/README.md from the pages present
     help                  this text
 
   Quiz progress is kept in ~/.zero-to-hero/quiz-state.json ($ZERO_TO_HERO_STATE overrides).
@@ -63,54 +67,6 @@ func quiz(_ arguments: [String]) {
     }
   })
   _ = session.run(due.map(\.question), title: "Review: \(due.count) question\(due.count == 1 ? "" : "s") due")
-}
-
-/// The folder holding the built executables (this program's own folder).
-func buildFolder() -> URL {
-  URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-}
-
-func report(_ arguments: [String]) {
-  var all = false, fast = false
-  var chosen: [LectureInfo] = []
-  for arg in arguments {
-    switch arg {
-    case "--all": all = true
-    case "--fast": fast = true
-    default:
-      if arg.hasPrefix("-") { fail("unknown flag '\(arg)' for report", status: 2) }
-      guard let lecture = Curriculum.lecture(named: arg) else { fail("no lecture named '\(arg)'", status: 2) }
-      chosen.append(lecture)
-    }
-  }
-  if all { chosen = Curriculum.lectures }
-  if chosen.isEmpty { fail("report needs --all or a lecture name", status: 2) }
-  let folder = buildFolder()
-  let missing = chosen.filter { !FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent($0.executable).path) }
-  if !missing.isEmpty {
-    console.out("Building \(missing.map(\.executable).joined(separator: ", ")) …\n")
-    let configuration = folder.lastPathComponent == "release" ? "release" : "debug"
-    for lecture in missing {
-      let build = Process()
-      build.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-      build.arguments = ["swift", "build", "-c", configuration, "--product", lecture.executable]
-      do { try build.run() } catch { fail("could not start `swift build`: \(error.localizedDescription)", status: 1) }
-      build.waitUntilExit()
-      if build.terminationStatus != 0 { fail("`swift build --product \(lecture.executable)` failed", status: 1) }
-    }
-  }
-  for lecture in chosen {
-    let flags = (fast ? ["--fast"] : lecture.reportArguments) + ["--report", "--quiet", "--no-color"]
-    console.out(console.styled("\(lecture.executable) \(flags.joined(separator: " "))", .bold) + "\n")
-    let process = Process()
-    process.executableURL = folder.appendingPathComponent(lecture.executable)
-    process.arguments = flags
-    let start = Date()
-    do { try process.run() } catch { fail("could not run \(lecture.executable): \(error.localizedDescription)", status: 1) }
-    process.waitUntilExit()
-    if process.terminationStatus != 0 { fail("\(lecture.executable) exited with status \(process.terminationStatus)", status: 1) }
-    console.out(String(format: "  done in %.1f s\n", Date().timeIntervalSince(start)))
-  }
 }
 
 var arguments = Array(CommandLine.arguments.dropFirst())
