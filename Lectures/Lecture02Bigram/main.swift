@@ -21,8 +21,8 @@ enum Reference {
 
 let smoothing = nb.knob("smoothing", 1, "fake counts added to every bigram of the counting model", in: 0...1_000_000)
 let steps = nb.knob("steps", standard: 100, fast: 10, full: 300, "gradient-descent steps of the neural bigram", in: 1...100_000)
-let lr = nb.knob("lr", Float(50), "learning rate of the neural bigram", in: 1e-4...1000)
-let reg = nb.knob("reg", Float(0.01), "weight of the regularisation 0.01·mean(W²)", in: 0...100)
+let lr = Float(nb.knob("lr", 50.0, "learning rate of the neural bigram", in: 1e-4...1000))
+let reg = Float(nb.knob("reg", 0.01, "weight of the regularisation 0.01·mean(W²)", in: 0...100))
 
 // MARK: - Part 1: counting
 
@@ -303,7 +303,7 @@ let smoothedLoss = nb.cell("The loss of the whole data set, float32 and float64"
   the training data (we gave probability to bigrams never seen), in exchange for no zeros.
   This page quotes the float64 values from here on.
   """) { c -> Double in
-  func nll(_ model: Tensor) -> (f32Sum: Float, f64Sum: Double, n: Int) {
+  @MainActor func nll(_ model: Tensor) -> (f32Sum: Float, f64Sum: Double, n: Int) {
     var s32: Float = 0, s64: Double = 0, n = 0
     let table = model.scalars
     for w in words {
@@ -594,7 +594,7 @@ nb.cell("Sampling from the neural network", """
   """) { c in
   let trained = training.value.W.detach()
   let nSteps = training.value.losses.count
-  func rowProbs(_ ix: Int) -> [Float] {
+  @MainActor func rowProbs(_ ix: Int) -> [Float] {
     let logits = oneHot(IntTensor([ix]), numClasses: V).matmul(trained)
     let counts = logits.exp()
     return (counts / counts.sum(dim: 1, keepdim: true)).scalars
@@ -661,7 +661,7 @@ nb.cell("Sampling from the neural network", """
   return sum / Double(n)
 }
 
-nb.cell("Exercise E01: a trigram model", """
+nb.exercise("E01: a trigram model", """
   *E01.* Train a trigram language model: take two characters as input to predict the third.
   Counting is enough (the same method as part 1, with a table of 27 × 27 contexts). Is it better
   than the bigram? Both are scored as in the loss cell: average NLL over every example of the
@@ -674,7 +674,7 @@ nb.cell("Exercise E01: a trigram model", """
     ["bigram", "\(V)", String(format: "%.4f", bigram)],
     ["trigram", "\(V)² = \(V * V)", String(format: "%.4f", trigram)],
   ])
-  c.think("Is the trigram better, and can you trust this comparison?", answer: String(format: """
+  c.note(String(format: """
     On the training data the trigram scores %.4f against the bigram's %.4f (%@ by %.4f). Two characters \
     of context pin down the next one more sharply (after "qu" comes a vowel; after "q" alone, almost \
     anything is possible). But this is the loss on the very names that were counted: a model with \
@@ -682,7 +682,7 @@ nb.cell("Exercise E01: a trigram model", """
     """, trigram, bigram, trigram < bigram ? "better" : "worse", Swift.abs(bigram - trigram), V * V))
 }
 
-nb.cell("Exercises E02 and E03: train/dev/test, and smoothing tuned on dev", """
+nb.exercise("E02 and E03: train/dev/test, and smoothing tuned on dev", """
   *E02.* Split the names 80% / 10% / 10% (train, dev, test), count on train only, and score
   bigram and trigram on the others. *E03.* The smoothing strength is a hyperparameter: try
   several, pick the one with the lowest **dev** loss, and only then look at the test loss once.
@@ -706,7 +706,7 @@ nb.cell("Exercises E02 and E03: train/dev/test, and smoothing tuned on dev", """
   let best = devLosses.indices.min { devLosses[$0] < devLosses[$1] }!
   let testLoss = ngramLoss(order: 3, train: train, eval: test, smoothing: strengths[best])
   c.print(String(format: "best on dev: smoothing %g (dev %.4f); test loss at that setting, looked at once: %.4f", strengths[best], devLosses[best], testLoss))
-  c.think("Why choose the smoothing on dev rather than on train or test?", answer: String(format: """
+  c.note(String(format: """
     On train, less smoothing always looks better (the counts already fit those names; fake counts only \
     dilute them), so train would pick the smallest value. Test must stay unseen by every choice, or its \
     number stops measuring new names. Dev is the independent referee: here it picks %g, where the dev \
@@ -714,7 +714,7 @@ nb.cell("Exercises E02 and E03: train/dev/test, and smoothing tuned on dev", """
     """, strengths[best], devLosses[best], testLoss))
 }
 
-nb.cell("Exercises E04 and E05: indexing instead of one-hot, and F.cross_entropy", """
+nb.exercise("E04 and E05: indexing instead of one-hot, and F.cross_entropy", """
   *E04.* `one_hot(xs) @ W` only selects rows of W, so index them directly: `W[xs]`. Same loss,
   same gradient, far less work. *E05.* Replace exp / normalise / pick / log / mean with
   `F.cross_entropy`: one fused, numerically safe operation with the same value.
@@ -740,13 +740,14 @@ nb.cell("Exercises E04 and E05: indexing instead of one-hot, and F.cross_entropy
   ])
   c.print(String(format: "|loss difference| = %.1e, largest |gradient difference| = %.1e (float32 rounding: the two add in different orders)",
                  Swift.abs(viaOneHot - viaIndex), gradDiff))
-  c.think("Why are the two losses equal only to rounding, not bit for bit?", answer: """
-    The mathematics is the same, but the float32 operations are not: cross_entropy subtracts each row's \
-    maximum before exponentiating and works with log-probabilities (log-sum-exp), while the manual \
-    version exponentiates the raw logits and takes the log of a rounded probability. Each rounds \
-    differently in the last bit; the mean over \(xs.count) examples keeps the difference near 1e-7. \
-    The fused version is the one to use: it cannot overflow for large logits, and its backward pass \
-    is one formula, softmax − one_hot.
+  let lossDiff = Swift.abs(viaOneHot - viaIndex)
+  c.note("""
+    The mathematics is the same; the float32 arithmetic is not. cross_entropy subtracts each row's \
+    maximum before exponentiating and works with log-probabilities (log-sum-exp), the manual version \
+    takes the log of a rounded probability; and the two means add their \(xs.count) terms differently. \
+    \(lossDiff < 1e-6 ? "Here the losses agree to \(String(format: "%.0e", max(lossDiff, 1e-9))): rounding only." : "Here they differ by \(String(format: "%.1e", lossDiff)): more than per-term rounding explains, so one of the two means is a running float32 sum, whose error grows with the number of terms (the loss cell measured the same effect), while the other sums pairwise.")
+    Use the fused version: it cannot overflow for large logits, and its backward pass is one \
+    formula, softmax − one_hot.
     """)
 }
 

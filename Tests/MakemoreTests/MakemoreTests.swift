@@ -73,6 +73,16 @@ import TestSupport
     #expect(splitLoss(IntTensor([Int](), shape: [0, 1]), IntTensor([Int]())) { _ in Tensor.zeros([0, 4]) }.isNaN)
   }
 
+  /// A split as large as lecture 3's training set: equal logits must give ln 27 to float32
+  /// precision. (A single float32 running sum of the 182,625 losses gives 3.2919.)
+  @Test func splitLossDoesNotDriftOnLargeSplits() {
+    let n = 182_625
+    let X = IntTensor([Int](repeating: 0, count: n), shape: [n, 1])
+    let Y = IntTensor((0..<n).map { $0 % 27 })
+    let loss = splitLoss(X, Y) { Tensor.zeros([$0.shape[0], 27]) }
+    #expect(Swift.abs(Double(loss) - Foundation.log(27.0)) < 2e-6, "\(loss)")
+  }
+
   /// The bigram sampler on the fixture's trained W gives PyTorch's five names (the training
   /// here is the fixture's grouped formulation, see Lecture02Tests; only sampling is tested).
   @Test func bigramSamplerDrawsPyTorchsNames() throws {
