@@ -27,6 +27,7 @@ let package = Package(
     .library(name: "Tensor", targets: ["Tensor"]),
     .library(name: "NN", targets: ["NN"]),
     .library(name: "Datasets", targets: ["Datasets"]),
+    .library(name: "Makemore", targets: ["Makemore"]),
     .library(name: "Report", targets: ["Report"]),
     .library(name: "Notebook", targets: ["Notebook"]),
     .library(name: "Quiz", targets: ["Quiz"]),
@@ -48,6 +49,7 @@ let package = Package(
     .target(name: "NN", dependencies: ["Tensor", "Random", "Kernels"], exclude: ["README.md"], swiftSettings: numeric, linkerSettings: libm),
     .target(name: "Datasets", dependencies: ["Random"], swiftSettings: numeric),
     .target(name: "Tokenizer", dependencies: ["Kernels", "Datasets"], exclude: ["README.md"], swiftSettings: numeric),
+    .target(name: "Makemore", dependencies: ["Datasets", "Tensor", "Random"], swiftSettings: numeric),
 
     // MARK: - Workbook runtime (cells, reports, quizzes)
     .target(name: "Report", exclude: ["README.md"], swiftSettings: numeric),
@@ -57,7 +59,7 @@ let package = Package(
     .target(name: "Notebook", dependencies: ["Report", "Quiz"], exclude: ["README.md"]),
     .target(name: "Curriculum", dependencies: ["Quiz", "Notebook"]),
     .target(name: "ZeroToHero", dependencies: [
-      "Random", "Kernels", "Micrograd", "Tensor", "NN", "Datasets", "Report", "Quiz", "Notebook", "Curriculum",
+      "Random", "Kernels", "Micrograd", "Tensor", "NN", "Datasets", "Makemore", "Report", "Quiz", "Notebook", "Curriculum",
       "Tokenizer",
     ]),
 
@@ -78,6 +80,7 @@ let package = Package(
     .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Quiz", "Curriculum", "Datasets", "TestSupport"]),
     .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "TestSupport"]),
     .testTarget(name: "LectureTests", dependencies: ["ZeroToHero", "TestSupport"]),
+    .testTarget(name: "MakemoreTests", dependencies: ["Makemore", "Datasets", "Tensor", "Random", "TestSupport"]),
   ] + lectures.map {
     .executableTarget(name: $0, dependencies: ["ZeroToHero"], path: "Lectures/\($0)", swiftSettings: numeric)
   }

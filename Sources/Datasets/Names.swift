@@ -1,7 +1,9 @@
-/// makemore's data set: 32,033 lower-case names, one per line, and its 27-character vocabulary.
+/// makemore's data set: names, one per line, and the vocabulary built from them.
 ///
 /// The special token `.` (index 0) marks both the start and the end of a name, as in lecture 2
-/// after the `<S>`/`<E>` tokens are merged; `a`…`z` are 1…26.
+/// after the `<S>`/`<E>` tokens are merged; the letters that occur follow in sorted order. For
+/// the repository's 32,033 names that is `a`…`z` = 1…26 (27 symbols); a learner's own file gets
+/// exactly the letters it uses (no `q` in the data, no `q` in the vocabulary; `é` if it has one).
 public struct Names: Sendable {
   /// The names in file order.
   public let words: [String]
@@ -10,18 +12,21 @@ public struct Names: Sendable {
   /// `stoi[c]`: the index of character `c`.
   public let stoi: [Character: Int]
 
-  /// Vocabulary size (27).
+  /// Vocabulary size: 1 (for `.`) plus the number of distinct letters (27 for names.txt).
   public var vocabularySize: Int { itos.count }
 
-  /// Parses the text of names.txt. Every line must be a non-empty run of lower-case letters a–z
-  /// (a blank last line is allowed); anything else is reported with its line number.
+  /// Parses the text of names.txt. Every non-blank line must be a run of letters (any script,
+  /// any case; blank lines are skipped); anything else (digits, spaces, punctuation, the `.`
+  /// that the models reserve for start/end) is reported with its line number.
   public init(text: String) throws {
     var words: [String] = []
-    for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-      let word = line.hasSuffix("\r") ? line.dropLast() : line
+    // `isNewline` splits "\n", "\r" and "\r\n" (one Character in Swift) alike.
+    for (number, word) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
       if word.isEmpty { continue }
-      guard word.allSatisfy({ $0.isASCII && $0.isLowercase && $0.isLetter }) else {
-        throw DataFileError("names.txt line \(number + 1) is \"\(word.prefix(40))\": expected lower-case letters a–z only")
+      guard word.allSatisfy({ $0.isLetter }) else {
+        let bad = word.first { !$0.isLetter }!
+        throw DataFileError("names.txt line \(number + 1) is \"\(word.prefix(40))\": it contains \(Self.describe(bad)); "
+                            + "expected one name per line, letters only")
       }
       words.append(String(word))
     }
@@ -32,6 +37,17 @@ public struct Names: Sendable {
     var stoi: [Character: Int] = [:]
     for (i, c) in itos.enumerated() { stoi[c] = i }
     self.stoi = stoi
+  }
+
+  /// A character named so that invisible ones are visible in a message.
+  static func describe(_ c: Character) -> String {
+    switch c {
+    case " ": return "a space"
+    case "\t": return "a tab"
+    default:
+      let scalars = c.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }.joined(separator: " ")
+      return "'\(c)' (\(scalars))"
+    }
   }
 
   /// Loads names.txt from the data folders (see `DataFiles`).

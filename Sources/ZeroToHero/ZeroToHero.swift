@@ -2,6 +2,7 @@
 @_exported import Curriculum
 @_exported import Datasets
 @_exported import Kernels
+@_exported import Makemore
 @_exported import Micrograd
 @_exported import NN
 @_exported import Notebook

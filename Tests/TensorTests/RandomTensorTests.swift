@@ -4,8 +4,8 @@ import Testing
 import Tensor
 import TestSupport
 
-// Random factories reproduce PyTorch's values, and the lecture-3 training step reproduces the
-// notebook's losses from the same seed.
+// Random factories reproduce PyTorch's values. (Lecture 3's data and batches are tested in
+// MakemoreTests; its training run by the lecture's snapshot test.)
 
 @Suite struct RandomTensors {
   @Test func randnMatchesTorchVectors() {
@@ -49,61 +49,6 @@ import TestSupport
     let ix = IntTensor.randint(low: 0, high: 10, shape: [2, 3], generator: &g)
     #expect(ix.shape == [2, 3])
     #expect(ix.scalars.allSatisfy { (0..<10).contains($0) })
-  }
-}
-
-/// The lecture-3 dataset: names shuffled with `random.seed(42)`, the first 80 % as training
-/// contexts of 3 characters.
-private func lecture3TrainingSet() throws -> (IntTensor, IntTensor) {
-  let text = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent("names.txt"), encoding: .utf8)
-  var words = text.split(separator: "\n").map(String.init)
-  let letters = Array(Set(words.joined())).sorted()
-  var stoi: [Character: Int] = ["." : 0]
-  for (i, c) in letters.enumerated() { stoi[c] = i + 1 }
-  var rng = PythonRandom(seed: 42)
-  rng.shuffle(&words)
-  var xs: [Int] = [], ys: [Int] = []
-  for w in words[..<Int(0.8 * Double(words.count))] {
-    var context = [0, 0, 0]
-    for ch in w + "." {
-      let ix = stoi[ch]!
-      xs.append(contentsOf: context)
-      ys.append(ix)
-      context = Array(context.dropFirst()) + [ix]
-    }
-  }
-  return (IntTensor(xs, shape: [ys.count, 3]), IntTensor(ys))
-}
-
-@Suite struct Lecture3Reproduction {
-  @Test func firstStepsMatchTheFixture() throws {
-    let fixture = try #require((try Fixtures.json("lectures.json") as? [String: Any])?["cases"] as? [[String: Any]])
-    let l3 = try #require(fixture.first { $0["name"] as? String == "lecture3_mlp" })
-    let losses = try #require(l3["losses"] as? [Double])
-    let batches = try #require(l3["first_batches_ix"] as? [[Int]])
-
-    let (Xtr, Ytr) = try lecture3TrainingSet()
-    #expect(Xtr.shape == [182625, 3])
-    var g = TorchGenerator(seed: 2147483647)
-    let C = Tensor.randn([27, 10], generator: &g).requiringGrad()
-    let W1 = Tensor.randn([30, 200], generator: &g).requiringGrad()
-    let b1 = Tensor.randn([200], generator: &g).requiringGrad()
-    let W2 = Tensor.randn([200, 27], generator: &g).requiringGrad()
-    let b2 = Tensor.randn([27], generator: &g).requiringGrad()
-    let parameters = [C, W1, b1, W2, b2]
-    #expect(parameters.map(\.count).reduce(0, +) == 11897)
-    for step in 0..<3 {
-      let ix = IntTensor.randint(low: 0, high: Xtr.shape[0], shape: [32], generator: &g)
-      #expect(ix.scalars == batches[step])
-      let emb = C[Xtr[ix]]
-      let h = (emb.view(-1, 30).matmul(W1) + b1).tanh()
-      let logits = h.matmul(W2) + b2
-      let loss = crossEntropy(logits, Ytr[ix])
-      #expect(Swift.abs(Double(loss.item()) - losses[step]) < (step == 0 ? 1e-4 : 1e-3), "step \(step)")
-      for p in parameters { p.grad = nil }
-      loss.backward()
-      for p in parameters { p.data -= 0.1 * p.grad! }
-    }
   }
 }
 
