@@ -114,12 +114,6 @@ public final class Cell {
     out(console.styled(answerBody, .dim) + "\n" + console.styled("└" + String(repeating: "─", count: 68), .think) + "\n")
   }
 
-  /// A prompt without an answer: kept only so lectures not yet converted still build.
-  @available(*, deprecated, message: "every prompt needs an answer: use think(_:answer:)")
-  public func think(_ question: String) {
-    think(question, answer: "*(No answer written yet.)*")
-  }
-
   /// A step trace: printed only with `--verbose`; kept (folded) on the study page.
   public func trace(_ items: Any..., separator: String = " ") {
     let text = items.map { "\($0)" }.joined(separator: separator) + "\n"
