@@ -677,7 +677,12 @@ nb.cell("Sampling from the neural network", """
   func loss(_ examples: [(context: Int, next: Int)], smoothing s: Double) -> Double {
     let v = V
     var sum = 0.0
-    for e in examples { sum -= Foundation.log((counts[e.context * v + e.next] + s) / (rowSums[e.context] + s * Double(v))) }
+    for e in examples {
+      // With no smoothing, a context never seen in training has no counts at all: its
+      // probability is 0 (not 0/0), so the loss is infinite, as for an unseen bigram.
+      let total = rowSums[e.context] + s * Double(v)
+      sum -= Foundation.log(total > 0 ? (counts[e.context * v + e.next] + s) / total : 0)
+    }
     return sum / Double(examples.count)
   }
 }
