@@ -160,7 +160,7 @@ let forward = nb.cell("The network, spelled out one atomic operation at a time",
   The forward pass is cut into the smallest steps we can differentiate one at a time, and every
   intermediate is kept: the mean of the batch, the deviations, their squares, the variance with
   Bessel's correction (÷ (n − 1)), its inverse square root, the normalised activations, the
-  cross-entropy written out as max, subtract, exp, sum, reciprocal (`**-1`, which keeps autograd's
+  cross-entropy written out as max, subtract, exp, sum, reciprocal (`.pow(-1)`, which keeps autograd's
   arithmetic identical to ours), multiply, log, pick and mean. Autograd is told to keep the
   gradient of every intermediate (`retainGrad`), and `loss.backward()` fills them: the answers we
   will check our hand-written ones against.
@@ -206,19 +206,21 @@ let forward = nb.cell("The network, spelled out one atomic operation at a time",
   loss.backward()                                            // autograd's answers, for comparison
 
   c.print("loss =", Double(loss.item()))
+  let fused = Tensor.withNoGrad { crossEntropy(logits, Yb).item() }          // the same loss, computed in one call
   if isReference {
-    c.compare("loss (bngain, bnbias from a fresh generator seeded \(globalSeed))", ours: "\(Double(loss.item()))",
-              reference: "3.3345839977264404", source: "PyTorch 2.x, fresh process")
-    c.print("The notebook prints 3.3377: its bngain and bnbias came from the global generator in whatever state")
-    c.print("the session had left it, which cannot be reproduced. A fresh process starts that generator at")
-    c.print("\(globalSeed), and then PyTorch gives exactly the loss above.")
+    c.compare("F.cross_entropy(logits, Yb), bngain and bnbias drawn from seed \(globalSeed)", ours: "\(Double(fused))",
+              reference: "3.3345839977264404", source: "PyTorch, fresh process")
+    c.print("The reference matches the fused loss bit for bit; the chunked loss is one float32 step (\(Double(fused - loss.item())))")
+    c.print("below it, the same gap as the notebook's 2.384185791015625e-07. The notebook itself prints 3.3377: its bngain and bnbias came from the")
+    c.print("global generator in whatever state the session had left it, which no one can reproduce. A fresh")
+    c.print("process starts that generator at \(globalSeed); we draw them from there.")
   }
   for (name, t) in [("emb", emb), ("embcat", embcat), ("hprebn", hprebn), ("bnmeani", bnmeani), ("bnvar", bnvar),
                     ("h", h), ("logits", logits), ("logit_maxes", logit_maxes), ("counts_sum", counts_sum), ("probs", probs)] {
     c.shape(name, t.shape)
   }
   c.result("loss of the first batch", "\(Double(loss.item()))", headline: f4(loss.item()))
-  c.think("Why does the lecture write 1/n·sum and a reciprocal `**-1` instead of mean() and a division?",
+  c.think("Why does the lecture write 1/n·sum and a reciprocal `.pow(-1)` instead of mean() and a division?",
           answer: "So that every step is one of the few operations we will differentiate by hand (a sum, a product, a power), and so that our formulas repeat autograd's arithmetic operation for operation: then the comparison can be exact, not just close. A division `1.0/counts_sum` is differentiated by autograd as a division, in a different order of roundings.")
   return Forward(p: p, Xb: Xb, Yb: Yb, emb: emb, embcat: embcat, hprebn: hprebn, bnmeani: bnmeani, bndiff: bndiff,
                  bndiff2: bndiff2, bnvar: bnvar, bnvar_inv: bnvar_inv, bnraw: bnraw, hpreact: hpreact, h: h,
@@ -237,21 +239,14 @@ let ex1a = nb.cell("Exercise 1 (a): backward through the cross-entropy, one oper
   times receives the sum of its gradients** (so a broadcast in the forward pass becomes a sum in
   the backward pass, and a sum becomes a broadcast).
 
-  - `loss = −mean(logprobs[i, Yb[i]])` picks n entries and averages them: each picked entry gets
-    −1/n, the other 26·n entries do not affect the loss at all (0).
-  - `logprobs = log(probs)`: d log p/dp = 1/p. Where the net gave the right answer a low
-    probability, the gradient is boosted.
-  - `probs = counts * counts_sum_inv` broadcasts the (n, 1) column over 27 columns. For
-    `counts_sum_inv` the local derivative is `counts`, summed along the row (used 27 times);
-    for `counts` it is `counts_sum_inv` (the first of its two contributions).
-  - `counts_sum_inv = counts_sum**-1`: d x⁻¹/dx = −x⁻².
-  - `counts_sum = counts.sum(1)`: a sum hands its gradient to every term unchanged, so each
-    count gets `dcounts_sum` broadcast along the row: the second contribution, added with `+=`.
+  - `loss = −mean(logprobs[i, Yb[i]])` picks n entries and averages them: each picked entry gets −1/n, the other 26·n entries do not affect the loss at all (0).
+  - `logprobs = log(probs)`: d log p/dp = 1/p. Where the net gave the right answer a low probability, the gradient is boosted.
+  - `probs = counts * counts_sum_inv` broadcasts the (n, 1) column over 27 columns. For `counts_sum_inv` the local derivative is `counts`, summed along the row (used 27 times); for `counts` it is `counts_sum_inv` (the first of its two contributions).
+  - `counts_sum_inv = counts_sum.pow(-1)`: d x⁻¹/dx = −x⁻².
+  - `counts_sum = counts.sum(1)`: a sum hands its gradient to every term unchanged, so each count gets `dcounts_sum` broadcast along the row: the second contribution, added with `+=`.
   - `counts = exp(norm_logits)`: d eˣ/dx = eˣ, which is `counts` itself.
   - `norm_logits = logits − logit_maxes`: +1 for `logits`, −1 for the maxes, summed over the row.
-  - `logit_maxes = logits.max(1)`: the max passes its gradient to the one element that was the
-    maximum (one-hot at the argmax), the second contribution to `dlogits`. It is ~0 here: the
-    max is subtracted only for numerical safety and cannot change the loss.
+  - `logit_maxes = logits.max(1)`: the max passes its gradient to the one element that was the maximum (one-hot at the argmax), the second contribution to `dlogits`. It is ~0 here: the max is subtracted only for numerical safety and cannot change the loss.
   """) { c -> LossGradients in
   let n = f.n
   let (logprobs, probs, counts, counts_sum, counts_sum_inv, logits) = (f.logprobs.detach(), f.probs.detach(), f.counts.detach(),
@@ -286,21 +281,15 @@ let ex1a = nb.cell("Exercise 1 (a): backward through the cross-entropy, one oper
 struct HiddenGradients { let list: [Grad]; let dhpreact, dhprebn: Tensor }
 
 let ex1b = nb.cell("Exercise 1 (b): the second layer, tanh and BatchNorm", """
-  - `logits = h @ W2 + b2`: the gradient of a matrix product is again a matrix product, and the
-    shapes tell you which: dh must be (n, 64), so `dlogits (n, 27) @ W2.T (27, 64)`; dW2 must be
-    (64, 27), so `h.T (64, n) @ dlogits (n, 27)`. b2 (27) was broadcast over the n rows: sum over
-    dim 0.
+  - `logits = h @ W2 + b2`: the gradient of a matrix product is again a matrix product, and the shapes tell you which: dh must be (n, 64), so `dlogits (n, 27) @ W2.T (27, 64)`; dW2 must be (64, 27), so `h.T (64, n) @ dlogits (n, 27)`. b2 (27) was broadcast over the n rows: sum over dim 0.
   - `h = tanh(hpreact)`: d tanh/dx = 1 − tanh² = 1 − h², written with the output we already have.
-  - `hpreact = bngain * bnraw + bnbias`: bngain and bnbias (1, 64) are broadcast over n rows, so
-    their gradients are sums over dim 0 **with keepdim** to keep their (1, 64) shape.
-  - `bnraw = bndiff * bnvar_inv`: bndiff gets `bnvar_inv` (its first use), bnvar_inv (1, 64) gets
-    `bndiff`, summed over the batch.
-  - `bnvar_inv = (bnvar + 1e-5)**-0.5`: the power rule, −0.5·(bnvar + 1e-5)^−1.5.
+  - `hpreact = bngain * bnraw + bnbias`: bngain and bnbias (1, 64) are broadcast over n rows, so their gradients are sums over dim 0 **with keepdim** to keep their (1, 64) shape.
+  - `bnraw = bndiff * bnvar_inv`: bndiff gets `bnvar_inv` (its first use), bnvar_inv (1, 64) gets `bndiff`, summed over the batch.
+  - `bnvar_inv = (bnvar + 1e-5).pow(-0.5)`: the power rule, −0.5·(bnvar + 1e-5)^−1.5.
   - `bnvar = 1/(n−1) · bndiff2.sum(0)`: the sum hands the gradient to every row, times 1/(n−1).
-  - `bndiff2 = bndiff**2`: 2·bndiff, the second contribution to `dbndiff`.
+  - `bndiff2 = bndiff.pow(2)`: 2·bndiff, the second contribution to `dbndiff`.
   - `bndiff = hprebn − bnmeani`: +1 for hprebn; −1 for bnmeani, which was broadcast → sum(0).
-  - `bnmeani = 1/n · hprebn.sum(0)`: every row of hprebn gets dbnmeani/n, the second
-    contribution to `dhprebn`.
+  - `bnmeani = 1/n · hprebn.sum(0)`: every row of hprebn gets dbnmeani/n, the second contribution to `dhprebn`.
   """) { c -> HiddenGradients in
   let n = f.n
   let (h, W2, bngain, bnraw, bndiff, bnvar, bnvar_inv, bndiff2, hprebn) = (f.h.detach(), f.p.W2.detach(), f.p.bngain.detach(),
@@ -343,11 +332,8 @@ let ex1b = nb.cell("Exercise 1 (b): the second layer, tanh and BatchNorm", """
 
 let ex1c = nb.cell("Exercise 1 (c): the first layer and the embedding table", """
   - `hprebn = embcat @ W1 + b1`: the same three lines as the second layer.
-  - `embcat = emb.view(n, 30)`: a view only re-labels the numbers, so the gradient is re-labelled
-    back with `view(emb.shape)`.
-  - `emb = C[Xb]`: row `Xb[k, j]` of C was copied into `emb[k, j]`. Each copy sends its gradient
-    back to the row it came from, and a character that appears several times in the batch collects
-    the sum: start from zeros and add, a scatter-add (the notebook's double loop, kept here).
+  - `embcat = emb.view(n, 30)`: a view only re-labels the numbers, so the gradient is re-labelled back with `view(emb.shape)`.
+  - `emb = C[Xb]`: row `Xb[k, j]` of C was copied into `emb[k, j]`. Each copy sends its gradient back to the row it came from, and a character that appears several times in the batch collects the sum: start from zeros and add, a scatter-add (the notebook's double loop, kept here).
   """) { c -> [Grad] in
   let (embcat, W1) = (f.embcat.detach(), f.p.W1.detach())
   let dhprebn = ex1b.value.dhprebn
@@ -407,13 +393,15 @@ nb.cell("Exercise 1: all 26 gradients against autograd", """
         t.data.withUnsafeMutableBufferPointer { $0[k] = old - 1e-2 }
         let down = Double(p.loss(f.Xb, f.Yb).item())
         t.data.withUnsafeMutableBufferPointer { $0[k] = old }
-        errors.append(Swift.abs((up - down) / 2e-2 - Double(ours[k])) / Swift.max(scale, 1e-3))
+        errors.append(Swift.abs((up - down) / 2e-2 - Double(ours[k])))
       }
-      worst = Swift.max(worst, errors.max()!)
-      fdRows.append([name, String(format: "%.3g", scale), String(format: "%.1e", errors.max()!), errors.max()! < 2e-2 ? "✓" : "✗"])
+      let tolerance = 1e-4 + 1e-2 * scale
+      worst = Swift.max(worst, errors.max()! / tolerance)
+      fdRows.append([name, String(format: "%.3g", scale), String(format: "%.1e", errors.max()!), String(format: "%.1e", tolerance), errors.max()! <= tolerance ? "✓" : "✗"])
     }
   }
-  c.table(["parameter", "max |dθ|", "worst |finite diff − ours| / max |dθ|", "< 2e-2"], fdRows)
+  c.table(["parameter", "max |dθ|", "worst |finite diff − ours|", "tolerance 1e-4 + 1e-2·max |dθ|", "within"], fdRows)
+  c.print(worst <= 1 ? "Finite differences agree with every hand-written parameter gradient." : "A finite difference disagrees: a formula is wrong.")
   c.result("exercise 1: gradients matching autograd", "\(close) of \(all.count) (\(exact) exact)", headline: "\(close)/\(all.count)")
   c.think("Why does dW1 come from a sum over the batch, when W1 has no batch dimension?",
           answer: "Every one of the \(f.n) examples uses the same W1, so W1 collects the gradient of each use, and the matrix product embcat.T @ dhprebn is exactly that sum over the batch: entry (i, j) = Σₖ embcat[k, i]·dhprebn[k, j]. The shapes force it too: (30, \(f.n)) @ (\(f.n), 64) → (30, 64).")
@@ -614,7 +602,7 @@ let exercise4 = nb.cell("Exercise 4: training with the hand-written backward pas
     for t in twin.all { t.data.addInPlace(t.grad!, scale: -lr) }
     twinLosses.append(twinLoss.item())
     try Tensor.checkFinite(loss.item(), step: i, tensors: Array(zip(Parameters.names, p.all)))
-    if i % 1000 == 0 { c.status("loss \(f4(loss.item()))") }
+    if i % 100 == 0 { c.status("loss \(f4(loss.item()))") }
     if i == 199 {
       let perStep = secondsSince(start) / 200
       c.timing(String(format: "%.2f ms per step (both twins); %d steps ≈ %.0f s", perStep * 1000, steps, perStep * Double(steps)))
@@ -630,7 +618,8 @@ let exercise4 = nb.cell("Exercise 4: training with the hand-written backward pas
   c.print(String(format: "first 10 steps: largest relative difference %.2e (%@ 1e-5)", worstFirst, worstFirst <= 1e-5 ? "within" : "NOT within"))
   c.print(String(format: "final step: manual %.4f, autograd %.4f, difference %.4f (%@ 0.01)", losses[steps - 1], twinLosses[steps - 1], finalGap, finalGap <= 0.01 ? "within" : "NOT within"))
   if isReference {
-    c.compare("loss at step 0", ours: Double(losses[0]), reference: 3.7805, decimals: 4, source: "notebook, bngain/bnbias from an unknown global-generator state")
+    c.print("The notebook's step-0 loss is 3.7805, with bngain and bnbias from its unknown global-generator state; ours,")
+    c.print("with the fresh-process draw, is \(f4(losses[0])).")
   }
   c.result("exercise 4 first-10-steps relative difference", String(format: "%.2e", worstFirst))
   return (p, losses, twin)
