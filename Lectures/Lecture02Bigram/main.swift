@@ -638,27 +638,48 @@ nb.cell("Sampling from the neural network", """
 
 // MARK: - Exercises
 
-/// Average NLL (float64) of an n-gram count model with `smoothing` fake counts: `order` 2 is the
-/// bigram (context: the previous character), 3 the trigram (the previous two). Counts come from
-/// `train`, the loss from `eval`. Every name is framed with `order − 1` dots in front and one after.
-@MainActor func ngramLoss(order: Int, train: [String], eval: [String], smoothing s: Double) -> Double {
-  let contexts = Int(Foundation.pow(Double(V), Double(order - 1)))
-  var table = [Double](repeating: 0, count: contexts * V)
-  func examples(_ w: String) -> [(context: Int, next: Int)] {
-    let ix = [Int](repeating: 0, count: order - 1) + w.map { names.stoi[$0]! } + [0]
-    return (order - 1..<ix.count).map { i in (ix[(i - order + 1)..<i].reduce(0) { $0 * V + $1 }, ix[i]) }
-  }
-  for w in train { for e in examples(w) { table[e.context * V + e.next] += 1 } }
-  var rowSums = [Double](repeating: 0, count: contexts)
-  for r in 0..<contexts { for j in 0..<V { rowSums[r] += table[r * V + j] } }
-  var sum = 0.0, n = 0
-  for w in eval {
-    for e in examples(w) {
-      sum -= Foundation.log((table[e.context * V + e.next] + s) / (rowSums[e.context] + s * Double(V)))
-      n += 1
+/// An n-gram count model: `order` 2 is the bigram (context: the previous character), 3 the
+/// trigram (the previous two). Every name is framed with `order − 1` dots in front and one after;
+/// the counts are taken once, and `loss` scores any list of names with any smoothing.
+@MainActor struct NgramModel {
+  let order: Int
+  let counts: [Double]        // (contexts × V), row-major
+  let rowSums: [Double]
+
+  /// Every (context index, next index) example of `words`.
+  static func examples(_ words: [String], order: Int) -> [(context: Int, next: Int)] {
+    let stoi = names.stoi, v = V
+    var out: [(Int, Int)] = []
+    for w in words {
+      let ix = [Int](repeating: 0, count: order - 1) + w.map { stoi[$0]! } + [0]
+      for i in (order - 1)..<ix.count {
+        var context = 0
+        for k in (i - order + 1)..<i { context = context * v + ix[k] }
+        out.append((context, ix[i]))
+      }
     }
+    return out
   }
-  return sum / Double(n)
+
+  init(order: Int, train: [String]) {
+    self.order = order
+    let v = V
+    let contexts = Int(Foundation.pow(Double(v), Double(order - 1)))
+    var counts = [Double](repeating: 0, count: contexts * v)
+    for e in Self.examples(train, order: order) { counts[e.context * v + e.next] += 1 }
+    var rowSums = [Double](repeating: 0, count: contexts)
+    for r in 0..<contexts { for j in 0..<v { rowSums[r] += counts[r * v + j] } }
+    self.counts = counts
+    self.rowSums = rowSums
+  }
+
+  /// Average NLL (float64) of `examples` with `s` fake counts in every cell.
+  func loss(_ examples: [(context: Int, next: Int)], smoothing s: Double) -> Double {
+    let v = V
+    var sum = 0.0
+    for e in examples { sum -= Foundation.log((counts[e.context * v + e.next] + s) / (rowSums[e.context] + s * Double(v))) }
+    return sum / Double(examples.count)
+  }
 }
 
 nb.exercise("E01: a trigram model", """
@@ -668,8 +689,8 @@ nb.exercise("E01: a trigram model", """
   file, with +1 smoothing.
   """) { c in
   guard V <= 150 else { c.print("A vocabulary of \(V) symbols makes the trigram table \(V)³ cells: skipped."); return }
-  let bigram = ngramLoss(order: 2, train: words, eval: words, smoothing: Double(smoothing))
-  let trigram = ngramLoss(order: 3, train: words, eval: words, smoothing: Double(smoothing))
+  let bigram = NgramModel(order: 2, train: words).loss(NgramModel.examples(words, order: 2), smoothing: Double(smoothing))
+  let trigram = NgramModel(order: 3, train: words).loss(NgramModel.examples(words, order: 3), smoothing: Double(smoothing))
   c.table(["model", "contexts", "average NLL (+\(smoothing), float64)"], [
     ["bigram", "\(V)", String(format: "%.4f", bigram)],
     ["trigram", "\(V)² = \(V * V)", String(format: "%.4f", trigram)],
@@ -694,17 +715,20 @@ nb.exercise("E02 and E03: train/dev/test, and smoothing tuned on dev", """
     return
   }
   var rows: [[String]] = []
+  var trigram: NgramModel? = nil
+  var devExamples: [(context: Int, next: Int)] = [], testExamples: [(context: Int, next: Int)] = []
   for order in [2, 3] {
-    rows.append([order == 2 ? "bigram" : "trigram"] + [train, dev, test].map {
-      String(format: "%.4f", ngramLoss(order: order, train: train, eval: $0, smoothing: Double(smoothing)))
-    })
+    let model = NgramModel(order: order, train: train)
+    let sets = [train, dev, test].map { NgramModel.examples($0, order: order) }
+    rows.append([order == 2 ? "bigram" : "trigram"] + sets.map { String(format: "%.4f", model.loss($0, smoothing: Double(smoothing))) })
+    if order == 3 { (trigram, devExamples, testExamples) = (model, sets[1], sets[2]) }
   }
   c.table(["model (+\(smoothing), counted on \(train.count) train names)", "train", "dev", "test"], rows)
   let strengths: [Double] = [0.001, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
-  let devLosses = strengths.map { ngramLoss(order: 3, train: train, eval: dev, smoothing: $0) }
+  let devLosses = strengths.map { trigram!.loss(devExamples, smoothing: $0) }
   c.table(["trigram smoothing", "dev loss"], zip(strengths, devLosses).map { ["\($0)", String(format: "%.4f", $1)] })
   let best = devLosses.indices.min { devLosses[$0] < devLosses[$1] }!
-  let testLoss = ngramLoss(order: 3, train: train, eval: test, smoothing: strengths[best])
+  let testLoss = trigram!.loss(testExamples, smoothing: strengths[best])
   c.print(String(format: "best on dev: smoothing %g (dev %.4f); test loss at that setting, looked at once: %.4f", strengths[best], devLosses[best], testLoss))
   c.note(String(format: """
     On train, less smoothing always looks better (the counts already fit those names; fake counts only \
@@ -738,7 +762,7 @@ nb.exercise("E04 and E05: indexing instead of one-hot, and F.cross_entropy", """
     ["loss (trained W, no regularisation)", String(format: "%.6f", viaOneHot), String(format: "%.6f", viaIndex)],
     ["multiply-adds in the forward pass", "\(xs.count) · \(V) · \(V) = \(xs.count * V * V)", "0 (a row copy)"],
   ])
-  c.print(String(format: "|loss difference| = %.1e, largest |gradient difference| = %.1e (float32 rounding: the two add in different orders)",
+  c.print(String(format: "|loss difference| = %.1e, largest |gradient difference| = %.1e",
                  Swift.abs(viaOneHot - viaIndex), gradDiff))
   let lossDiff = Swift.abs(viaOneHot - viaIndex)
   c.note("""

@@ -738,7 +738,7 @@ nb.cell("Temperature and top-k", """
 /// with Bengio et al.'s direct connections from the concatenated embeddings to the logits, and
 /// returns it with its dev loss. Used by the exercises, whose point is the comparison.
 @MainActor func trainVariant(_ c: Cell, embedding e: Int, hidden hid: Int, outScale: Float = 1, direct: Bool = false,
-                  steps n: Int, label: String) throws -> (dev: Float, train: Float) {
+                  steps n: Int, label: String) throws -> Float {
   var g = TorchGenerator(seed: nb.seed)
   let net = MLP(embedding: e, hidden: hid, blockSize: block, vocabulary: V, outScale: outScale, generator: &g)
   let W3 = Tensor.zeros([block * e, V]).requiringGrad()          // direct input → output weights (E03)
@@ -757,7 +757,7 @@ nb.cell("Temperature and top-k", """
     for p in parameters { p.data.addInPlace(p.grad!, scale: i < n / 2 ? -lr : -lrLate) }
     if i % 500 == 0 { c.status("loss \(f4(loss.item()))") }
   }
-  return (splitLoss(Xdev, Ydev, logits: logits), splitLoss(Xtr, Ytr, logits: logits))
+  return splitLoss(Xdev, Ydev, logits: logits)
 }
 
 nb.exercise("E01: beat a dev loss of 2.2", """
@@ -770,20 +770,20 @@ nb.exercise("E01: beat a dev loss of 2.2", """
   let n = nb.byMode(standard: 10_000, fast: 300, full: 200_000)
   let result = try trainVariant(c, embedding: 12, hidden: 300, outScale: 0.01, steps: n, label: "E01")
   let ours = evaluation.value.dev
-  c.table(["run", "steps", "train", "dev"], [
-    ["this run's final model", "\(trained.value.losses.count)", f4(evaluation.value.train), f4(ours)],
-    ["E01: embedding 12, hidden 300, out_scale 0.01", "\(n)", f4(result.train), f4(result.dev)],
+  c.table(["run", "steps", "dev"], [
+    ["this run's final model", "\(trained.value.losses.count)", f4(ours)],
+    ["E01: embedding 12, hidden 300, out_scale 0.01", "\(n)", f4(result)],
   ])
-  let beats2_2 = result.dev < 2.2, beatsOurs = result.dev < ours
+  let beats2_2 = result < 2.2, beatsOurs = result < ours
   c.note("""
-    Dev \(f4(result.dev)): \(beats2_2 ? "below" : "not below") the video's 2.2, and \(beatsOurs ? "below" : "not below") this run's final model's \(f4(ours)).
+    Dev \(f4(result)): \(beats2_2 ? "below" : "not below") the video's 2.2, and \(beatsOurs ? "below" : "not below") this run's final model's \(f4(ours)).
     \(n < 200_000 ? "This run trained it for \(n) steps only; `--full` trains the 200,000 steps the solution is meant for." : "")
     Why it helps: 12 numbers per character give the hidden layer more to work with (2 were too few,
     10 still limit), 300 hidden units add capacity while train ≈ dev says the model underfits, and
     starting near ln 27 instead of 27.9 spends the first thousands of steps learning instead of
     shrinking W2.
     """)
-  c.result("E01 dev loss (\(n) steps)", f4(result.dev))
+  c.result("E01 dev loss (\(n) steps)", f4(result))
 }
 
 nb.exercise("E02: the loss of a uniform prediction, and an init that starts there", """
@@ -796,9 +796,9 @@ nb.exercise("E02: the loss of a uniform prediction, and an init that starts ther
   for scale in [Float(1), 0.1, 0.01, 0] {
     var g = TorchGenerator(seed: nb.seed)
     let net = MLP(embedding: embedding, hidden: hidden, blockSize: block, vocabulary: V, outScale: scale, generator: &g)
-    rows.append(["W2, b2 × \(scale)", f4(splitLoss(Xtr, Ytr, logits: net.logits))])
+    rows.append(["W2, b2 × \(scale)", f4(splitLoss(Xdev, Ydev, logits: net.logits))])
   }
-  c.table(["initialisation", "loss on the training split before any step"], rows)
+  c.table(["initialisation", "loss on the dev split before any step"], rows)
   c.note("""
     The logits are h @ W2 + b2 with ±1 activations times standard-normal weights: sums of \(hidden)
     terms whose spread is about √\(hidden) ≈ \(String(format: "%.0f", Double(hidden).squareRoot())). The softmax of such
@@ -819,14 +819,14 @@ nb.exercise("E03: an idea from Bengio et al. (2003), direct connections", """
   let n = nb.byMode(standard: 5_000, fast: 300, full: 30_000)
   let plain = try trainVariant(c, embedding: embedding, hidden: hidden, steps: n, label: "E03 without W3")
   let direct = try trainVariant(c, embedding: embedding, hidden: hidden, direct: true, steps: n, label: "E03 with W3")
-  c.table(["model (\(n) steps)", "parameters", "train", "dev"], [
-    ["lecture's MLP", "\(model.parameterCount)", f4(plain.train), f4(plain.dev)],
-    ["+ direct connections W3 (\(block * embedding)×\(V))", "\(model.parameterCount + block * embedding * V)", f4(direct.train), f4(direct.dev)],
+  c.table(["model (\(n) steps)", "parameters", "dev"], [
+    ["lecture's MLP", "\(model.parameterCount)", f4(plain)],
+    ["+ direct connections W3 (\(block * embedding)×\(V))", "\(model.parameterCount + block * embedding * V)", f4(direct)],
   ])
-  let d = direct.dev - plain.dev
+  let d = direct - plain
   c.note("""
     With direct connections the dev loss \(d < 0 ? "drops" : "rises") by \(f4(Swift.abs(d))) after \(n) steps
-    (\(f4(plain.dev)) → \(f4(direct.dev))). \(Swift.abs(d) < 0.01 ? "That is within the noise between two seeds: no clear effect." : d < 0 ? "The linear path lets the output see the raw embeddings, which helps most early, while the hidden layer is still saturated." : "The extra path adds parameters and a second route for the huge early gradients; with this init it does not pay.")
+    (\(f4(plain)) → \(f4(direct))). \(Swift.abs(d) < 0.01 ? "That is within the noise between two seeds: no clear effect." : d < 0 ? "The linear path lets the output see the raw embeddings, which helps most early, while the hidden layer is still saturated." : "The extra path adds parameters and a second route for the huge early gradients; with this init it does not pay.")
     Bengio et al. reported that direct connections sped up training but did not improve the final
     result much; try `--full` for a longer comparison.
     """)
