@@ -87,7 +87,7 @@ struct Grad {
 
 let batch = nb.knob("batch", 32, "minibatch size (exercises 1–4)", in: 2...4096)
 let hidden4 = nb.knob("hidden", 200, "hidden units of the exercise-4 network", in: 1...4096)
-let steps = nb.knob("steps", standard: 20_000, fast: 300, full: 200_000, "training steps of exercise 4", in: 10...10_000_000)
+let steps = nb.knob("steps", standard: 30_000, fast: 300, full: 200_000, "training steps of exercise 4", in: 10...10_000_000)
 
 // MARK: - Cells
 
@@ -429,6 +429,8 @@ nb.cell("Digression: Bessel's correction, 1/(n−1) versus 1/n", """
   c.worked("variance of hprebn[:, 0]", formula: "Σ(x − x̄)² / (n − 1)  vs  Σ(x − x̄)² / n",
            substituted: String(format: "%.6f vs %.6f, ratio %.6f", unbiased, biased, unbiased / biased), result: String(format: "%.4f", unbiased))
   c.print(String(format: "for a batch of 4,096 the factor would be only %.5f: it matters for small batches", 4096.0 / 4095.0))
+  c.think("Normalise with the 1/n variance in training but the n − 1 variance at inference (PyTorch's BatchNorm1d). How much do a unit's normalised activations change between the two, for n = \(n)?",
+          answer: "x̂ divides by the square root of the variance, so the ratio is √(n/(n − 1)) = √(\(n)/\(n - 1)) = \(String(format: "%.4f", (Double(n) / Double(n - 1)).squareRoot())): at inference every activation is \(String(format: "%.1f", ((Double(n) / Double(n - 1)).squareRoot() - 1) * 100))% smaller than the network saw in training. Small, but a systematic mismatch for no reason; with n − 1 in both there is none.")
 }
 
 nb.cell("Exercise 2: the cross-entropy backward pass in one line", """
@@ -624,6 +626,13 @@ let exercise4 = nb.cell("Exercise 4: training with the hand-written backward pas
   let meanManual = losses.suffix(tail).reduce(0, +) / Float(tail), meanTwin = twinLosses.suffix(tail).reduce(0, +) / Float(tail)
   c.print(String(format: "mean of the last %d losses: manual %.4f, autograd %.4f, difference %.4f (%@ 0.01)", tail, meanManual, meanTwin,
                  Swift.abs(meanManual - meanTwin), Swift.abs(meanManual - meanTwin) <= 0.01 ? "within" : "NOT within"))
+  // The notebook's lossi: log10 of the loss, here averaged over windows so the two curves can be read.
+  let window = Swift.max(1, steps / 200)
+  let xs = stride(from: 0, to: steps - window + 1, by: window).map { Double($0) }
+  @MainActor func smoothed(_ l: [Float]) -> [Double] { xs.map { x in Double(l[Int(x)..<(Int(x) + window)].map { Foundation.log10($0) }.reduce(0, +)) / Double(window) } }
+  c.figure(LinePlot(title: "log10 loss, mean of every \(window) steps", xLabel: "step", yLabel: "log10 loss",
+                    series: [Series("hand-written backward", xs: xs, ys: smoothed(losses)),
+                             Series("autograd", xs: xs, ys: smoothed(twinLosses))]), name: "training-loss")
   if isReference {
     c.print("The notebook's step-0 loss is 3.7805, with bngain and bnbias from its unknown global-generator state; ours,")
     c.print("with the fresh-process draw, is \(f4(losses[0])).")
