@@ -174,7 +174,7 @@ let forward = nb.cell("The network, spelled out one atomic operation at a time",
                 "bngain": "randn · 0.1 + 1 (global generator)", "bnbias": "randn · 0.1 (global generator)"][name]!
     return [name, shapeText(t.shape), recipe, "\(t.count)"]
   })
-  c.result("parameters (n_hidden 64)", "\(p.count)", headline: "\(p.count)")
+  c.result("parameters (n_hidden 64)", "\(p.count)")
 
   let n = batch                                              // a shorter name, as in the notebook
   let ix = IntTensor.randint(low: 0, high: Xtr.shape[0], shape: [n], generator: &g)
@@ -550,7 +550,7 @@ let exercise4 = nb.cell("Exercise 4: training with the hand-written backward pas
   var bn = TorchGenerator(seed: globalSeed)
   let p = Parameters(embedding: 10, hidden: hidden4, block: 3, vocabulary: V, g: &g, bn: &bn)
   let twin = p.copy(requiringGrad: true)                                      // the autograd twin
-  c.result("parameters (n_hidden \(hidden4))", "\(p.count)", headline: "\(p.count)")
+  c.result("parameters (n_hidden \(hidden4))", "\(p.count)")
   let n = batch
   var losses: [Float] = [], twinLosses: [Float] = []
   var graphRecorded = false
@@ -663,7 +663,7 @@ let calibrated = nb.cell("Calibrating BatchNorm, and the losses on train and dev
     c.compare([Comparison("train", ours: Double(train), reference: 2.070523500442505, decimals: 2),
                Comparison("val", ours: Double(val), reference: 2.109893560409546, decimals: 2)], source: "notebook (another bngain draw)")
   }
-  c.result("train loss", f4(train), headline: String(format: "%.2f", train))
+  c.result("train loss", f4(train))
   c.result("val loss", f4(val), headline: String(format: "%.2f", val))
   return (bnmean, bnvar)
 }
