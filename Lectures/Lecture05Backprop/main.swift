@@ -581,7 +581,8 @@ let exercise4 = nb.cell("Exercise 4: training with the hand-written backward pas
     let dhpreact = (1.0 - h.pow(2)) * dh                                      // tanh
     let dbngain = (bnraw * dhpreact).sum(dim: 0, keepdim: true)               // batchnorm
     let dbnbias = dhpreact.sum(dim: 0, keepdim: true)
-    let dhprebn = p.bngain * bnvar_inv / Float(n) * (Float(n) * dhpreact - dhpreact.sum(dim: 0) - Float(Double(n) / Double(n - 1)) * bnraw * (dhpreact * bnraw).sum(dim: 0))   // exercise 3
+    let dhprebn = p.bngain * bnvar_inv / Float(n)                             // exercise 3
+      * (Float(n) * dhpreact - dhpreact.sum(dim: 0) - Float(Double(n) / Double(n - 1)) * bnraw * (dhpreact * bnraw).sum(dim: 0))
     let dembcat = dhprebn.matmul(p.W1.T)                                      // first layer
     let dW1 = embcat.T.matmul(dhprebn)
     let db1 = dhprebn.sum(dim: 0)
@@ -600,13 +601,13 @@ let exercise4 = nb.cell("Exercise 4: training with the hand-written backward pas
     for (param, grad) in zip(p.all, grads) { param.addInPlace(grad, scale: -lr) }
     losses.append(loss.item())
 
-    // page:hide
-    // The autograd twin: the same step with loss.backward().
+    // The autograd twin: the same batch, the same forward (written compactly), loss.backward().
     let twinLoss = twin.loss(Xb, Yb)
     for t in twin.all { t.grad = nil }
     twinLoss.backward()
     for t in twin.all { t.data.addInPlace(t.grad!, scale: -lr) }
     twinLosses.append(twinLoss.item())
+    // page:hide
     try Tensor.checkFinite(loss.item(), step: i, tensors: Array(zip(Parameters.names, p.all)))
     if i % 100 == 0 { c.status("loss \(f4(loss.item()))") }
     if i == 199 {
