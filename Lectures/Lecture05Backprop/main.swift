@@ -621,6 +621,9 @@ let exercise4 = nb.cell("Exercise 4: training with the hand-written backward pas
   c.table(["step", "loss (manual)", "loss (autograd)"], stride(from: 0, to: steps, by: every).map { ["\($0)", f4(losses[$0]), f4(twinLosses[$0])] }
           + [["\(steps - 1)", f4(losses[steps - 1]), f4(twinLosses[steps - 1])]])
   let first = (0..<Swift.min(10, steps)).map { Double(Swift.abs(losses[$0] - twinLosses[$0]) / Swift.abs(twinLosses[$0])) }
+  c.table(["step", "manual (float32, all digits)", "autograd", "relative difference"], first.indices.map { i in
+    ["\(i)", "\(Double(losses[i]))", "\(Double(twinLosses[i]))", String(format: "%.2e", first[i])]
+  })
   let worstFirst = first.max()!, finalGap = Swift.abs(losses[steps - 1] - twinLosses[steps - 1])
   c.print(String(format: "first 10 steps: largest relative difference %.2e (%@ 1e-5)", worstFirst, worstFirst <= 1e-5 ? "within" : "NOT within"))
   c.print(String(format: "final step: manual %.4f, autograd %.4f, difference %.4f", losses[steps - 1], twinLosses[steps - 1], finalGap))
