@@ -114,7 +114,7 @@ public enum SourceExtractor {
     var lines = body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     if let first = lines.first {
       let trimmed = first.trimmingCharacters(in: .whitespaces)
-      if let clause = trimmed.range(of: #"^([A-Za-z_][A-Za-z0-9_]*|\([^)]*\))\s+in(\s+|$)"#, options: .regularExpression) {
+      if let clause = trimmed.range(of: #"^([A-Za-z_][A-Za-z0-9_]*|\([^)]*\))(\s*->\s*[^{}]+?)?\s+in(\s+|$)"#, options: .regularExpression) {
         let rest = trimmed[clause.upperBound...].trimmingCharacters(in: .whitespaces)
         if rest.isEmpty { lines.removeFirst() } else { lines[0] = rest }
       } else if trimmed.isEmpty {

@@ -81,6 +81,16 @@ import Testing
     #expect(SourceExtractor.closureBody(in: source, fromLine: 1) == "c.print(1)")
     #expect(SourceExtractor.closureBody(in: source, fromLine: 9) == nil)
   }
+
+  @Test func aCellReturningAValueShowsNoSignature() {
+    let source = """
+      let N = nb.cell("Counts", "x") { c -> [[Int]] in
+        var N = [[Int]]()
+        return N
+      }
+      """
+    #expect(SourceExtractor.closureBody(in: source, fromLine: 1) == "var N = [[Int]]()\nreturn N")
+  }
 }
 
 @Suite struct LayoutTests {
