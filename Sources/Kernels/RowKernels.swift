@@ -62,7 +62,7 @@ func shiftedExponentials(
 /// exponentials are vectorised and summed in a fixed order. `x` and `y` may be the same buffer.
 /// A row holding NaN becomes NaN; so does a row of all `-inf`, as in PyTorch.
 public func softmaxRows(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
-  guard rows >= 0, cols >= 0 else { preconditionFailure("softmaxRows: negative shape [\(rows), \(cols)]") }
+  guard rows >= 0, cols >= 0 else { fatalError("softmaxRows: negative shape [\(rows), \(cols)]") }
   for i in 0..<rows {
     let row = x + i &* cols, out = y + i &* cols
     let total = shiftedExponentials(row, shift: rowMaximum(row, count: cols), into: out, count: cols)
@@ -86,7 +86,7 @@ public func softmaxRows(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Flo
 /// The numerically stable form used by cross-entropy: never takes the log of a rounded-to-zero
 /// probability. `x` and `y` may be the same buffer.
 public func logSoftmaxRows(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
-  guard rows >= 0, cols >= 0 else { preconditionFailure("logSoftmaxRows: negative shape [\(rows), \(cols)]") }
+  guard rows >= 0, cols >= 0 else { fatalError("logSoftmaxRows: negative shape [\(rows), \(cols)]") }
   guard cols > 0 else { return }
   // The exponentials go to a scratch row so that `y` may alias `x`.
   withUnsafeTemporaryAllocation(of: Float.self, capacity: cols) { scratch in
@@ -103,7 +103,7 @@ public func logSoftmaxRows(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<
 /// Sum of each row: `y[i] = Σⱼ x[i, j]` (`rows` outputs; reduces over the columns, like
 /// `x.sum(1)`), 16 lane-wise partial sums per row added in a fixed order.
 public func sumRows(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
-  guard rows >= 0, cols >= 0 else { preconditionFailure("sumRows: negative shape [\(rows), \(cols)]") }
+  guard rows >= 0, cols >= 0 else { fatalError("sumRows: negative shape [\(rows), \(cols)]") }
   for i in 0..<rows {
     let row = x + i &* cols
     let raw = UnsafeRawPointer(row)
@@ -129,7 +129,7 @@ public func sumRows(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
 public func sumColumns(
   _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, cols: Int, accumulate: Bool = false
 ) {
-  guard rows >= 0, cols >= 0 else { preconditionFailure("sumColumns: negative shape [\(rows), \(cols)]") }
+  guard rows >= 0, cols >= 0 else { fatalError("sumColumns: negative shape [\(rows), \(cols)]") }
   if !accumulate { y.update(repeating: 0, count: cols) }
   let target = UnsafeMutableRawPointer(y)
   for i in 0..<rows {

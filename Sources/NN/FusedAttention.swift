@@ -41,7 +41,7 @@ func causalSoftmaxBackwardRows(_ d: UnsafeMutablePointer<Float>, _ p: UnsafePoin
 /// keeps keys `0…i`; the others get probability 0.
 func fusedCausalSoftmax(_ scores: Tensor, scale: Float) -> Tensor {
   let r = scores.rank
-  precondition(r >= 2 && scores.shape[r - 1] == scores.shape[r - 2],
+  require(r >= 2 && scores.shape[r - 1] == scores.shape[r - 2],
                "causal softmax: expects (…, T, T) scores, got shape \(scores.shape)")
   let t = scores.shape[r - 1], rows = scores.count / t
   let x = scores.contiguous()

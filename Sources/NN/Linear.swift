@@ -38,9 +38,9 @@ public final class Linear: Layer {
 
   /// Wraps existing weights (copied into fresh parameter tensors).
   public init(weight: [Float], bias: [Float]?, inFeatures: Int, outFeatures: Int, layout: Layout) {
-    precondition(weight.count == inFeatures * outFeatures,
+    require(weight.count == inFeatures * outFeatures,
                  "Linear: \(weight.count) weights for \(inFeatures)→\(outFeatures) (need \(inFeatures * outFeatures))")
-    precondition(bias == nil || bias!.count == outFeatures, "Linear: bias of \(bias!.count) values for \(outFeatures) outputs")
+    require(bias == nil || bias!.count == outFeatures, "Linear: bias of \(bias!.count) values for \(outFeatures) outputs")
     let shape = layout == .outByIn ? [outFeatures, inFeatures] : [inFeatures, outFeatures]
     self.weight = Tensor(weight, shape: shape).requiringGrad()
     self.bias = bias.map { Tensor($0, shape: [outFeatures]).requiringGrad() }

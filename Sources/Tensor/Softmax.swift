@@ -110,7 +110,7 @@ public func crossEntropy(_ logits: Tensor, _ targets: IntTensor, ignoreIndex: In
     maxima[r] = mx
   }
   vexp(probs.base, probs.base, count: rows * c)
-  targets.scalars.withUnsafeBufferPointer { tp in
+  targets.int32Scalars.withUnsafeBufferPointer { tp in
     for r in 0..<rows {
       let src = x.pointer + r * c, p = probs.base + r * c
       let mx = maxima[r]
@@ -123,7 +123,7 @@ public func crossEntropy(_ logits: Tensor, _ targets: IntTensor, ignoreIndex: In
         let v = p[j] * inv
         p[j] = v < Float.leastNormalMagnitude ? 0 : v
       }
-      let t = tp[r]
+      let t = Int(tp[r])
       if let ig = ignoreIndex, t == ig { continue }
       require(t >= 0 && t < c, "crossEntropy: target \(t) is out of range for \(c) classes")
       // -(log_softmax(x)[t]) = -((x[t] - max) - log Σ exp(x - max)), as PyTorch computes it
@@ -133,13 +133,13 @@ public func crossEntropy(_ logits: Tensor, _ targets: IntTensor, ignoreIndex: In
   }
   let out = Tensor(total / Float(used))
   if Tensor.shouldRecord(logits) {
-    let t = targets.scalars
+    let t = targets.int32Scalars
     out.setGradFn("crossEntropy", [x]) { _, g, inputs in
       let scale = g.pointer[0] / Float(used)
       inputs[0].withGradBuffer { gx, accumulate in
         for r in 0..<rows {
           let p = probs.base + r * c, dst = gx + r * c
-          let ignored = ignoreIndex.map { t[r] == $0 } ?? false
+          let ignored = ignoreIndex.map { Int(t[r]) == $0 } ?? false
           if ignored {
             if !accumulate { for j in 0..<c { dst[j] = 0 } }
             continue
@@ -149,7 +149,7 @@ public func crossEntropy(_ logits: Tensor, _ targets: IntTensor, ignoreIndex: In
           } else {
             for j in 0..<c { dst[j] = p[j] * scale }
           }
-          dst[t[r]] -= scale
+          dst[Int(t[r])] -= scale
         }
       }
     }
