@@ -18,9 +18,27 @@ extension Parallelism {
       if count > 0 { body(0..<count) }
       return
     }
-    let per = (count + chunks - 1) / chunks
+    // Ranges start at multiples of 16, so SIMD blocks fall where they fall single-threaded.
+    let per = ((count + chunks - 1) / chunks + 15) & ~15
     forEachChunk(chunks, threads: threads) { c in
       let start = c * per, end = Swift.min(count, start + per)
+      if start < end { body(start..<end) }
+    }
+  }
+
+  /// Runs `body(rows)` over disjoint row ranges covering `0..<rows` for rows of `cols` elements,
+  /// splitting only when there are at least `2 · elementGrain` elements in all. Each row is
+  /// computed whole by one thread, so per-row reductions keep their order.
+  @inlinable
+  public static func forEachRowRange(_ rows: Int, cols: Int, _ body: (Range<Int>) -> Void) {
+    if rows <= 0 { return }
+    let threads = threadCount
+    let grain = Swift.max(1, elementGrain / Swift.max(cols, 1))
+    let chunks = Swift.min(threads, rows / grain)
+    if chunks <= 1 { body(0..<rows); return }
+    let per = (rows + chunks - 1) / chunks
+    forEachChunk(chunks, threads: threads) { c in
+      let start = c * per, end = Swift.min(rows, start + per)
       if start < end { body(start..<end) }
     }
   }

@@ -4,6 +4,8 @@ import Foundation
 //
 // Every reduction runs in a fixed order (16 lane-wise partial results over the row, then the 16
 // lanes added in lane order, then the ragged tail), so results never depend on threads or timing.
+// Large inputs are split across threads by whole rows (`Parallelism.forEachRowRange`): one row is
+// always computed by one thread, in the same order as single-threaded.
 
 /// The largest element of a row (NaNs are skipped here; they still poison the row's softmax).
 @inline(__always)
@@ -63,7 +65,8 @@ func shiftedExponentials(
 /// A row holding NaN becomes NaN; so does a row of all `-inf`, as in PyTorch.
 public func softmaxRows(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
   guard rows >= 0, cols >= 0 else { fatalError("softmaxRows: negative shape [\(rows), \(cols)]") }
-  for i in 0..<rows {
+  Parallelism.forEachRowRange(rows, cols: cols) { range in
+  for i in range {
     let row = x + i &* cols, out = y + i &* cols
     let total = shiftedExponentials(row, shift: rowMaximum(row, count: cols), into: out, count: cols)
     let raw = UnsafeMutableRawPointer(out)
@@ -79,6 +82,7 @@ public func softmaxRows(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Flo
       j &+= 1
     }
   }
+  }
 }
 
 /// Log-softmax of each row: `y[i, j] = (x[i, j] − max) − log Σⱼ exp(x[i, j] − max)`.
@@ -89,13 +93,15 @@ public func logSoftmaxRows(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<
   guard rows >= 0, cols >= 0 else { fatalError("logSoftmaxRows: negative shape [\(rows), \(cols)]") }
   guard cols > 0 else { return }
   // The exponentials go to a scratch row so that `y` may alias `x`.
-  withUnsafeTemporaryAllocation(of: Float.self, capacity: cols) { scratch in
-    let exps = scratch.baseAddress!
-    for i in 0..<rows {
-      let row = x + i &* cols, out = y + i &* cols
-      let maximum = rowMaximum(row, count: cols)
-      let logTotal = Foundation.log(shiftedExponentials(row, shift: maximum, into: exps, count: cols))
-      for j in 0..<cols { out[j] = (row[j] - maximum) - logTotal }
+  Parallelism.forEachRowRange(rows, cols: cols) { range in
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: cols) { scratch in
+      let exps = scratch.baseAddress!
+      for i in range {
+        let row = x + i &* cols, out = y + i &* cols
+        let maximum = rowMaximum(row, count: cols)
+        let logTotal = Foundation.log(shiftedExponentials(row, shift: maximum, into: exps, count: cols))
+        for j in 0..<cols { out[j] = (row[j] - maximum) - logTotal }
+      }
     }
   }
 }
@@ -104,7 +110,8 @@ public func logSoftmaxRows(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<
 /// `x.sum(1)`), 16 lane-wise partial sums per row added in a fixed order.
 public func sumRows(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
   guard rows >= 0, cols >= 0 else { fatalError("sumRows: negative shape [\(rows), \(cols)]") }
-  for i in 0..<rows {
+  Parallelism.forEachRowRange(rows, cols: cols) { range in
+  for i in range {
     let row = x + i &* cols
     let raw = UnsafeRawPointer(row)
     var lanes = SIMD16<Float>()
@@ -120,6 +127,7 @@ public func sumRows(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
       j &+= 1
     }
     y[i] = total
+  }
   }
 }
 

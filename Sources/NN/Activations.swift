@@ -48,7 +48,7 @@ public final class GELU: Layer {
         while j < n { o[j] = geluScalar(xp[j]).y; j += 1 }
       }
     }
-    return Tensor.customOp("gelu", inputs: [xc], output: out) { g, inputs in
+    return Tensor.customOp("gelu", inputs: [xc], output: out, freshGradients: true) { g, inputs in
       let dx = g.withUnsafeBufferPointer { gb in
         inputs[0].withUnsafeBufferPointer { xb in
           Tensor(shape: inputs[0].shape) { db in
@@ -63,7 +63,7 @@ public final class GELU: Layer {
           }
         }
       }
-      return deliver([dx], to: inputs)
+      return [dx]
     }
   }
 }

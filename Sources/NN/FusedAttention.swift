@@ -49,11 +49,11 @@ func fusedCausalSoftmax(_ scores: Tensor, scale: Float) -> Tensor {
   x.withUnsafeBufferPointer { probs.p.update(from: $0.baseAddress!, count: x.count) }
   causalSoftmaxRows(probs.p, rows: rows, t: t, scale: scale)
   let out = Tensor(shape: x.shape) { $0.baseAddress!.update(from: probs.p, count: x.count) }
-  return Tensor.customOp("causalSoftmax", inputs: [x], output: out) { g, inputs in
-    deliver([Tensor(shape: g.shape) { db in
+  return Tensor.customOp("causalSoftmax", inputs: [x], output: out, freshGradients: true) { g, inputs in
+    [Tensor(shape: g.shape) { db in
       g.withUnsafeBufferPointer { db.baseAddress!.update(from: $0.baseAddress!, count: g.count) }
       causalSoftmaxBackwardRows(db.baseAddress!, probs.p, rows: rows, t: t, scale: scale)
-    }], to: inputs)
+    }]
   }
 }
 
@@ -82,7 +82,7 @@ func fusedCausalAttention(_ qkv: Tensor, heads nh: Int) -> Tensor {
       }
     }
   }
-  return Tensor.customOp("causalAttention", inputs: [qkv], output: out) { g, inputs in
+  return Tensor.customOp("causalAttention", inputs: [qkv], output: out, freshGradients: true) { g, inputs in
     let dP = FloatBuffer(t * t)
     let dqkv = g.withUnsafeBufferPointer { gb in
       inputs[0].withUnsafeBufferPointer { xb in
@@ -102,6 +102,6 @@ func fusedCausalAttention(_ qkv: Tensor, heads nh: Int) -> Tensor {
         }
       }
     }
-    return deliver([dqkv], to: inputs)
+    return [dqkv]
   }
 }

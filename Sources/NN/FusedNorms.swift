@@ -3,8 +3,8 @@ import Tensor
 // Fused normalisation kernels: BatchNorm (training mode) and LayerNorm as one autograd node each
 // (`Tensor.customOp`), forward and backward side by side over raw buffers. A composed version
 // records ~8 ops per layer, each allocating and sweeping the activations; these sweep them twice
-// forward and twice backward. The composed forms stay in the layers (`composed:` paths) and the
-// tests check the two agree.
+// forward and twice backward. The composed forms stay in the layers (each fused layer's
+// `fused = false` records them instead) and the tests check the two agree.
 //
 // Notation: rows r (the normalised-over positions), features j; x̂ = (x − μ)/s with
 // s = √(σ² + ε); y = γ·x̂ + β. Backward, with g = ∂L/∂y and D the variance divisor:
@@ -21,17 +21,6 @@ final class FloatBuffer {
     p.initialize(repeating: 0, count: max(count, 1))
   }
   deinit { p.deallocate() }
-}
-
-/// Hands freshly computed gradients straight to the inputs' `.grad` (adding when one is already
-/// there) and returns nils for `Tensor.customOp`, which would otherwise copy each one first. Every
-/// tensor in `grads` must be a new buffer owned by nobody else.
-func deliver(_ grads: [Tensor?], to inputs: [Tensor]) -> [Tensor?] {
-  for (x, g) in zip(inputs, grads) {
-    guard x.requiresGrad, let g else { continue }
-    if let existing = x.grad { existing.addInPlace(g) } else { x.grad = g }
-  }
-  return Array(repeating: nil, count: inputs.count)
 }
 
 /// Σ f(j) over j < n with 16 independent lanes (vectorised; fixed order, thread-independent).
@@ -102,7 +91,7 @@ func fusedBatchNorm(_ x: Tensor, weight: Tensor, bias: Tensor, rows m: Int, eps:
     }
   }
   let divisor = Float(unbiasedNormalisation ? m - 1 : m)
-  let y = Tensor.customOp("batchNorm", inputs: [x, weight, bias], output: out) { g, inputs in
+  let y = Tensor.customOp("batchNorm", inputs: [x, weight, bias], output: out, freshGradients: true) { g, inputs in
     let dGamma = FloatBuffer(c), dBeta = FloatBuffer(c)
     let xh = xhat.p, sd = std.p, dg = dGamma.p, dbeta = dBeta.p
     return g.withUnsafeBufferPointer { gb in
@@ -133,8 +122,8 @@ func fusedBatchNorm(_ x: Tensor, weight: Tensor, bias: Tensor, rows m: Int, eps:
           }
         }
       }
-      return deliver([dx, Tensor(Array(UnsafeBufferPointer(start: dGamma.p, count: c))),
-                      Tensor(Array(UnsafeBufferPointer(start: dBeta.p, count: c)))], to: inputs)
+      return [dx, Tensor(Array(UnsafeBufferPointer(start: dGamma.p, count: c))),
+              Tensor(Array(UnsafeBufferPointer(start: dBeta.p, count: c)))]
     }
   }
   return (y, mean, varU)
@@ -173,7 +162,7 @@ func fusedLayerNorm(_ x: Tensor, weight: Tensor, bias: Tensor?, eps: Float) -> T
     }
   }
   let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
-  return Tensor.customOp("layerNorm", inputs: inputs, output: out) { g, inputs in
+  return Tensor.customOp("layerNorm", inputs: inputs, output: out, freshGradients: true) { g, inputs in
     let dGamma = FloatBuffer(c), dBeta = FloatBuffer(c)
     let dx = g.withUnsafeBufferPointer { gb in
       inputs[1].withUnsafeBufferPointer { wb in
@@ -199,6 +188,6 @@ func fusedLayerNorm(_ x: Tensor, weight: Tensor, bias: Tensor?, eps: Float) -> T
     }
     let dGammaT = Tensor(Array(UnsafeBufferPointer(start: dGamma.p, count: c)))
     let grads: [Tensor?] = [inputs[0].requiresGrad ? dx : nil, dGammaT]
-    return deliver(inputs.count == 3 ? grads + [Tensor(Array(UnsafeBufferPointer(start: dBeta.p, count: c)))] : grads, to: inputs)
+    return inputs.count == 3 ? grads + [Tensor(Array(UnsafeBufferPointer(start: dBeta.p, count: c)))] : grads
   }
 }

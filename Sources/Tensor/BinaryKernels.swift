@@ -1,3 +1,5 @@
+import Kernels
+
 // Vectorised binary loops: the fast path behind every broadcasting element-wise op.
 //
 // After `coalesce`, any broadcast of two operands over a contiguous destination is a loop over
@@ -12,9 +14,11 @@
 // row, no call per element), so it is fast in debug builds too, where a generic element function
 // defined in another file is not specialised. Every element is the same single IEEE operation as
 // in the scalar reference loop (`stridedBinary` with an `ElementFunction`), so results are
-// bit-identical to it.
+// bit-identical to it. Above `Parallelism.elementGrain` elements a block splits across threads
+// by rows (or, for one long row, by element ranges): the same operations, any thread count.
 
-/// The element-wise operations that have vectorised loops.
+/// The binary element-wise operations: the one definition behind `+ − × ÷` (autograd in
+/// Elementwise.swift), their vectorised rows here, and the scalar reference loop.
 enum ElementOp {
   /// `a + b`.
   case add
@@ -26,6 +30,32 @@ enum ElementOp {
   case div
   /// `b` (copies or broadcasts the second operand).
   case second
+
+  /// The op's name in graphs and messages (`"add"`).
+  var name: String {
+    switch self {
+    case .add: "add"
+    case .sub: "sub"
+    case .mul: "mul"
+    case .div: "div"
+    case .second: "copy"
+    }
+  }
+}
+
+/// The op on one pair of scalars: the element function of the scalar reference loop
+/// (`stridedBinary(_:…, _ f:)`), which the vectorised rows are tested against bit for bit.
+extension ElementOp: ElementFunction {
+  @inline(__always)
+  func callAsFunction(_ a: Float, _ b: Float) -> Float {
+    switch self {
+    case .add: a + b
+    case .sub: a - b
+    case .mul: a * b
+    case .div: a / b
+    case .second: b
+    }
+  }
 }
 
 /// `out[j] = op(x[j·xStep], y[j·yStep])` for `j < n`, with steps 0 (repeat one value) or 1.
@@ -136,7 +166,19 @@ func stridedBinary(_ shape: [Int],
   // The common case first: after coalescing, a block of rows over a contiguous destination.
   let (sh, s0, s1, s2) = coalesce(shape, ds, sa, sb)
   if sh.count == 2 && s0[0] == sh[1] && s0[1] == 1 && (s1[1] == 0 || s1[1] == 1) && (s2[1] == 0 || s2[1] == 1) {
-    binaryRows(op, rows: sh[0], sh[1], dst, a, s1[1], s1[0], b, s2[1], s2[0])
+    let (rows, n) = (sh[0], sh[1])
+    if rows == 1 {
+      // One long row: split it into element ranges (each element is one independent operation).
+      Parallelism.forEachRange(n) { r in
+        binaryRows(op, rows: 1, r.count, dst + r.lowerBound, a + r.lowerBound * s1[1], s1[1], 0,
+                   b + r.lowerBound * s2[1], s2[1], 0)
+      }
+    } else {
+      Parallelism.forEachRowRange(rows, cols: n) { r in
+        let i = r.lowerBound
+        binaryRows(op, rows: r.count, n, dst + i * n, a + i * s1[0], s1[1], s1[0], b + i * s2[0], s2[1], s2[0])
+      }
+    }
     return
   }
   forEachRow(shape, ds, sa, sb) { n, o0, d0, o1, d1, o2, d2 in
