@@ -4,38 +4,10 @@ import Tensor
 // The causal softmax of attention as one autograd node: `softmax(mask(scores · scale))` where
 // the mask hides every key after the query's position (lecture 7's `tril[:T, :T] == 0` filled with
 // −inf). Composed, this is three recorded ops (scale, masked fill, softmax), each a full sweep
-// and an allocation per layer; fused it is one sweep forward and one backward.
+// and an allocation per layer; fused it is one sweep forward and one backward. The row loops are
+// `Kernels.causalSoftmaxRows` / `causalSoftmaxBackwardRows` (AttentionKernels.swift).
 //   forward:  pᵢⱼ = exp(s·xᵢⱼ − mᵢ) / Σₖ≤ᵢ exp(s·xᵢₖ − mᵢ) for j ≤ i, else 0   (mᵢ = maxₖ≤ᵢ s·xᵢₖ)
 //   backward: ∂L/∂xᵢⱼ = s · pᵢⱼ · (gᵢⱼ − Σₖ gᵢₖ·pᵢₖ)
-
-/// In place: each row of `rows` × `t` scores (query position `row mod t`) becomes its causal
-/// softmax of `scale ·` scores; future keys get 0.
-func causalSoftmaxRows(_ p: UnsafeMutablePointer<Float>, rows: Int, t: Int, scale: Float) {
-  for row in 0..<rows {
-    let n = row % t + 1, dst = p + row * t
-    var mx = -Float.infinity
-    for j in 0..<n { dst[j] *= scale; mx = max(mx, dst[j]) }
-    for j in 0..<n { dst[j] -= mx }
-    vexp(dst, dst, count: n)
-    var sum: Float = 0
-    for j in 0..<n { sum += dst[j] }
-    let inv = 1 / sum
-    for j in 0..<n { dst[j] *= inv }
-    for j in n..<t { dst[j] = 0 }
-  }
-}
-
-/// In place: `d` holds ∂L/∂p for probabilities `p` (as made by `causalSoftmaxRows`) and becomes
-/// ∂L/∂scores = scale · p · (d − Σ d·p) per row.
-func causalSoftmaxBackwardRows(_ d: UnsafeMutablePointer<Float>, _ p: UnsafePointer<Float>, rows: Int, t: Int, scale: Float) {
-  for row in 0..<rows {
-    let n = row % t + 1, k = row * t
-    var dot: Float = 0
-    for j in 0..<n { dot += d[k + j] * p[k + j] }
-    for j in 0..<n { d[k + j] = scale * p[k + j] * (d[k + j] - dot) }
-    for j in n..<t { d[k + j] = 0 }
-  }
-}
 
 /// Causal softmax over the last dim of `scores` (…, T, T): row `i` (query position `i mod T`)
 /// keeps keys `0…i`; the others get probability 0.
