@@ -13,8 +13,10 @@ public func pairwiseSum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
 }
 
 /// Sum of at most a few hundred floats in 16 lanes, then across lanes, then the tail in order.
-@inlinable @inline(__always)
-public func blockSum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+/// (Not inlinable: inside this module `acc.sum()` is specialised and inlined; an inlinable body
+/// calls the standard library's prespecialised entry point instead, measurably slower.)
+@inline(__always)
+func blockSum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
   var j = 0
   var acc = SIMD16<Float>(repeating: 0)
   if n >= 16 {
