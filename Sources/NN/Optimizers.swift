@@ -154,7 +154,8 @@ public final class SGD: Optimizer {
     for (i, p) in parameters.enumerated() {
       withParameterAndGrad(p) { w, g, n in
         if momentum == 0 && weightDecay == 0 {
-          for j in 0..<n { w[j] = w[j] + negLr * g[j] }
+          // Independent elements: split across threads above the threshold, same values.
+          Parallelism.forEachRange(n) { r in for j in r { w[j] = w[j] + negLr * g[j] } }
           return
         }
         let first = momentumBuffers[i] == nil
@@ -162,13 +163,16 @@ public final class SGD: Optimizer {
         let scratch = momentumBuffers[i] ?? Tensor.zeros([1])
         scratch.withUnsafeMutableBufferPointer { bb in
           let buf = bb.baseAddress!
-          for j in 0..<n {
-            var d = weightDecay != 0 ? g[j].addingProduct(wd, w[j]) : g[j]
-            if momentum != 0 {
-              buf[j] = first ? d : (buf[j] * mu).addingProduct(keep, d)
-              d = nesterov ? d.addingProduct(mu, buf[j]) : buf[j]
+          let (momentum, weightDecay, nesterov) = (momentum, weightDecay, nesterov)
+          Parallelism.forEachRange(n) { r in
+            for j in r {
+              var d = weightDecay != 0 ? g[j].addingProduct(wd, w[j]) : g[j]
+              if momentum != 0 {
+                buf[j] = first ? d : (buf[j] * mu).addingProduct(keep, d)
+                d = nesterov ? d.addingProduct(mu, buf[j]) : buf[j]
+              }
+              w[j] = w[j].addingProduct(-lr, d)
             }
-            w[j] = w[j].addingProduct(-lr, d)
           }
         }
       }

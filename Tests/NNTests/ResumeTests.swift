@@ -134,4 +134,19 @@ import Testing
     }
     #expect(run(threads: 1) == run(threads: 2))
   }
+
+  @Test func sgdStepIsIdenticalForAnyThreadCount() {
+    func run(threads: Int, momentum: Double) -> [Float] {
+      Parallelism.$threadCount.withValue(threads) {
+        let p = Tensor((0..<70_000).map { Float($0 % 97) / 50 - 1 }, shape: [350, 200]).requiringGrad()
+        let opt = SGD([p], learningRate: 0.1, momentum: momentum, weightDecay: momentum == 0 ? 0 : 1e-3, nesterov: momentum != 0)
+        for k in 0..<3 {
+          p.grad = Tensor((0..<70_000).map { Float(($0 * (k + 3)) % 89) / 40 - 1 }, shape: [350, 200])
+          opt.step()
+        }
+        return p.scalars + (opt.momentumBuffers[0]?.scalars ?? [])
+      }
+    }
+    for momentum in [0.0, 0.9] { #expect(run(threads: 1, momentum: momentum) == run(threads: 2, momentum: momentum)) }
+  }
 }
