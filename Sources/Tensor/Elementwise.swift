@@ -1,3 +1,5 @@
+import Kernels
+
 // Binary element-wise arithmetic with PyTorch broadcasting, the Float-on-either-side forms, and
 // the in-place updates optimisers use. Forward: one contiguous loop when both operands have the
 // same contiguous layout, else the strided loop with stride 0 on broadcast dims. Backward: the
