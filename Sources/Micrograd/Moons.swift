@@ -15,7 +15,7 @@ public struct TwoMoons: Sendable {
 
   /// A dataset from given points and ±1 labels.
   public init(points: [[Double]], labels: [Double]) {
-    precondition(points.count == labels.count, "TwoMoons: \(points.count) points but \(labels.count) labels")
+    require(points.count == labels.count, "TwoMoons: \(points.count) points but \(labels.count) labels")
     self.points = points
     self.labels = labels
   }
@@ -23,7 +23,7 @@ public struct TwoMoons: Sendable {
   /// `count` points (half on each moon, the extra one on the inner moon as scikit-learn does),
   /// shuffled with `rng.shuffle`, then each coordinate nudged by `rng.gauss(0, noise)`.
   public init(count: Int = 100, noise: Double = 0.1, rng: inout PythonRandom) {
-    precondition(count >= 2, "TwoMoons: need at least 2 points, got \(count)")
+    require(count >= 2, "TwoMoons: need at least 2 points, got \(count)")
     let outer = count / 2, inner = count - outer
     func angle(_ i: Int, _ n: Int) -> Double { n == 1 ? 0 : Double.pi * Double(i) / Double(n - 1) }
     var examples: [(x: Double, y: Double, label: Double)] = []

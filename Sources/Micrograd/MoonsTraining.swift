@@ -12,7 +12,7 @@ public struct LossAndAccuracy: Sendable {
 /// micrograd's moons objective on the class engine: returns the loss node (so you can call
 /// `backward()` on it) and the accuracy. Builds the same graph as the Python demo.
 public func svmLoss(_ model: MLP, points: [[Double]], labels: [Double], alpha: Double = 1e-4) -> (loss: Value, accuracy: Double) {
-  precondition(points.count == labels.count && !points.isEmpty,
+  require(points.count == labels.count && !points.isEmpty,
                "svmLoss: \(points.count) points but \(labels.count) labels")
   let scores = points.map { model($0.map { Value($0) })[0] }
   var losses: [Value] = []
@@ -47,7 +47,7 @@ extension TapeMLP {
   /// the accuracy. Same arithmetic as `svmLoss(_:points:labels:alpha:)`, node for node, except
   /// that plain numbers are folded into `addConstant`/`mulConstant` nodes.
   public mutating func svmLoss(points: [[Double]], labels: [Double], alpha: Double = 1e-4) -> (loss: Tape.Var, accuracy: Double) {
-    precondition(points.count == labels.count && !points.isEmpty,
+    require(points.count == labels.count && !points.isEmpty,
                  "TapeMLP.svmLoss: \(points.count) points but \(labels.count) labels")
     var sum: Tape.Var? = nil
     var correct = 0

@@ -58,7 +58,7 @@ public final class Neuron: ScalarModule, CustomStringConvertible {
   /// `random.uniform` draws, so a seeded run gives micrograd's numbers). With `.lecture` style the
   /// bias is the next uniform draw; with `.repo` style it starts at 0.
   public init(_ inputs: Int, activation: Activation = .relu, style: NetworkStyle = .repo, rng: inout PythonRandom) {
-    precondition(inputs > 0, "Neuron: needs at least one input, got \(inputs)")
+    require(inputs > 0, "Neuron: needs at least one input, got \(inputs)")
     w = (0..<inputs).map { _ in Value(rng.uniform(-1, 1)) }
     b = Value(style == .lecture ? rng.uniform(-1, 1) : 0)
     self.activation = activation
@@ -67,7 +67,7 @@ public final class Neuron: ScalarModule, CustomStringConvertible {
   /// The forward pass on values already in a graph: `b + w₀x₀ + w₁x₁ + …`, then the activation.
   /// (Summed starting from the bias, as micrograd's `sum(..., self.b)` does.)
   public func callAsFunction(_ x: [Value]) -> Value {
-    precondition(x.count == w.count, "Neuron: expected \(w.count) inputs, got \(x.count)")
+    require(x.count == w.count, "Neuron: expected \(w.count) inputs, got \(x.count)")
     var act = b
     for (wi, xi) in zip(w, x) { act = act + wi * xi }
     return activate(act)
@@ -75,7 +75,7 @@ public final class Neuron: ScalarModule, CustomStringConvertible {
 
   /// The forward pass on plain numbers (each becomes a leaf, as `wi*xi` with a float does in Python).
   public func callAsFunction(_ x: [Double]) -> Value {
-    precondition(x.count == w.count, "Neuron: expected \(w.count) inputs, got \(x.count)")
+    require(x.count == w.count, "Neuron: expected \(w.count) inputs, got \(x.count)")
     var act = b
     for (wi, xi) in zip(w, x) { act = act + wi * xi }
     return activate(act)
@@ -104,7 +104,7 @@ public final class Layer: ScalarModule, CustomStringConvertible {
   /// `outputs` neurons of `inputs` weights each, initialised one neuron after another.
   public init(_ inputs: Int, _ outputs: Int, activation: Activation = .relu, style: NetworkStyle = .repo,
               rng: inout PythonRandom) {
-    precondition(outputs > 0, "Layer: needs at least one neuron, got \(outputs)")
+    require(outputs > 0, "Layer: needs at least one neuron, got \(outputs)")
     var made: [Neuron] = []
     for _ in 0..<outputs { made.append(Neuron(inputs, activation: activation, style: style, rng: &rng)) }
     neurons = made
@@ -133,7 +133,7 @@ public final class MLP: ScalarModule, CustomStringConvertible {
   /// `MLP(3, [4, 4, 1])`: `inputs` inputs, then one layer per entry of `outputs`. `.lecture` makes
   /// every neuron tanh; `.repo` makes hidden layers ReLU and the last layer linear.
   public init(_ inputs: Int, _ outputs: [Int], style: NetworkStyle, rng: inout PythonRandom) {
-    precondition(!outputs.isEmpty, "MLP: needs at least one layer")
+    require(!outputs.isEmpty, "MLP: needs at least one layer")
     let sizes = [inputs] + outputs
     var made: [Layer] = []
     for i in 0..<outputs.count {

@@ -73,7 +73,7 @@ public struct Tape: Sendable {
   /// ∂(root)/∂v after the last `backward(from:)`.
   public func grad(_ v: Var) -> Double {
     let i = Int(v.index)
-    precondition(i < nodes.count, "Tape.grad: node \(i) not on a tape of \(nodes.count)")
+    require(i < nodes.count, "Tape.grad: node \(i) not on a tape of \(nodes.count)")
     return i < grads.count ? grads[i] : 0
   }
   /// Overwrites the value of `v` (for leaves: inputs and parameters).
@@ -124,7 +124,7 @@ public struct Tape: Sendable {
   /// Forgets every node from `count` on, keeping the memory: call it with the parameter count at
   /// the start of each training step.
   public mutating func truncate(to count: Int) {
-    precondition(count >= 0 && count <= nodes.count, "Tape.truncate: \(count) outside 0...\(nodes.count)")
+    require(count >= 0 && count <= nodes.count, "Tape.truncate: \(count) outside 0...\(nodes.count)")
     nodes.removeSubrange(count...)
   }
 
@@ -133,7 +133,7 @@ public struct Tape: Sendable {
   /// `Value.backward`, running it twice gives the same gradients: it starts from zero.)
   public mutating func backward(from root: Var) {
     let r = Int(root.index)
-    precondition(r >= 0 && r < nodes.count, "Tape.backward: node \(r) not on a tape of \(nodes.count)")
+    require(r >= 0 && r < nodes.count, "Tape.backward: node \(r) not on a tape of \(nodes.count)")
     if grads.count < nodes.count { grads.append(contentsOf: repeatElement(0, count: nodes.count - grads.count)) }
     nodes.withUnsafeBufferPointer { nodeBuffer in
       grads.withUnsafeMutableBufferPointer { gradBuffer in
@@ -178,7 +178,7 @@ public struct Tape: Sendable {
 
   /// Gradient descent on the first `count` nodes (the parameters): `data -= learningRate * grad`.
   public mutating func descend(firstNodes count: Int, learningRate: Double) {
-    precondition(count <= grads.count, "Tape.descend: \(count) parameters but gradients for \(grads.count) nodes; run backward first")
+    require(count <= grads.count, "Tape.descend: \(count) parameters but gradients for \(grads.count) nodes; run backward first")
     grads.withUnsafeBufferPointer { g in
       nodes.withUnsafeMutableBufferPointer { n in
         for i in 0..<count { n[i].data -= learningRate * g[i] }
@@ -210,7 +210,7 @@ extension Tape {
     let perNeuron = 2 * fanIn + (activation == .linear ? 0 : 1)
     let count = perNeuron * fanOut
     let start = nodes.count
-    precondition(firstParameter + fanOut * (fanIn + 1) <= start,
+    require(firstParameter + fanOut * (fanIn + 1) <= start,
                  "Tape.recordLayer: parameters \(firstParameter)..<\(firstParameter + fanOut * (fanIn + 1)) not on a tape of \(start)")
     if staging.count < count {
       staging = Array(repeating: Node(data: 0, constant: 0, lhs: -1, rhs: -1, op: .leaf), count: count)

@@ -33,7 +33,7 @@ public struct TapeMLP: Sendable {
   /// Records the forward pass for one input on the tape and returns the outputs. Inputs are plain
   /// numbers, so the first layer multiplies by constants instead of making input nodes.
   public mutating func forward(_ x: [Double]) -> [Tape.Var] {
-    precondition(x.count == sizes[0], "TapeMLP.forward: expected \(sizes[0]) inputs, got \(x.count)")
+    require(x.count == sizes[0], "TapeMLP.forward: expected \(sizes[0]) inputs, got \(x.count)")
     var p = 0  // first parameter of the next layer
     scratchOut.removeAll(keepingCapacity: true)
     // First layer: the inputs are plain numbers, multiplied in as constants.

@@ -138,7 +138,7 @@ public final class CausalSelfAttention: Layer {
   public init(embedding: Int, numHeads: Int, blockSize: Int, qkvBias: Bool = true, projBias: Bool = true,
               dropout: Double = 0, dropoutGenerator: SharedGenerator? = nil, layout: Linear.Layout = .outByIn,
               generator: inout TorchGenerator) {
-    precondition(embedding % numHeads == 0, "CausalSelfAttention: n_embd \(embedding) is not a multiple of \(numHeads) heads")
+    require(embedding % numHeads == 0, "CausalSelfAttention: n_embd \(embedding) is not a multiple of \(numHeads) heads")
     qkv = Linear(embedding, 3 * embedding, bias: qkvBias, layout: layout, generator: &generator)
     proj = Linear(embedding, embedding, bias: projBias, layout: layout, generator: &generator)
     self.numHeads = numHeads

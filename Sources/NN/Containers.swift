@@ -20,7 +20,7 @@ public final class Sequential: Layer, IndexLayer {
   /// A sequence of layers; every layer but the first must map tensors to tensors (`Layer`).
   public init(_ layers: [any Module]) {
     for (i, l) in layers.enumerated() where i > 0 {
-      precondition(l is any Layer, "Sequential: layer \(i) (\(type(of: l))) does not take a tensor input")
+      require(l is any Layer, "Sequential: layer \(i) (\(type(of: l))) does not take a tensor input")
     }
     self.layers = layers
     rest = layers.dropFirst().map { $0 as! any Layer }
@@ -30,7 +30,7 @@ public final class Sequential: Layer, IndexLayer {
   public func callAsFunction(_ x: Tensor) -> Tensor {
     guard let first = layers.first else { return x }
     guard let f = first as? any Layer else {
-      preconditionFailure("Sequential: layer 0 (\(type(of: first))) takes indices; call the model with an IntTensor")
+      fatalError("Sequential: layer 0 (\(type(of: first))) takes indices; call the model with an IntTensor")
     }
     return run(f(x))
   }
@@ -38,7 +38,7 @@ public final class Sequential: Layer, IndexLayer {
   /// Runs the layers on indices (the first layer must be an `IndexLayer`, e.g. `Embedding`).
   public func callAsFunction(_ indices: IntTensor) -> Tensor {
     guard let first = layers.first as? any IndexLayer else {
-      preconditionFailure("Sequential: layer 0 (\(layers.first.map { "\(type(of: $0))" } ?? "none")) does not take indices")
+      fatalError("Sequential: layer 0 (\(layers.first.map { "\(type(of: $0))" } ?? "none")) does not take indices")
     }
     return run(first(indices))
   }
@@ -90,7 +90,7 @@ public final class FlattenConsecutive: Layer {
 
   /// Merges `n` consecutive steps.
   public init(_ n: Int) {
-    precondition(n > 0, "FlattenConsecutive: n must be positive, got \(n)")
+    require(n > 0, "FlattenConsecutive: n must be positive, got \(n)")
     self.n = n
   }
 

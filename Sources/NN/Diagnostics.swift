@@ -49,7 +49,7 @@ public struct HistogramData: Sendable, Equatable {
 
   /// `torch.histogram(t, bins, density)`: equal bins from the smallest to the largest value.
   public init(_ t: Tensor, bins: Int = 100, density: Bool = true) {
-    precondition(bins > 0, "HistogramData: bins must be positive, got \(bins)")
+    require(bins > 0, "HistogramData: bins must be positive, got \(bins)")
     let values = t.scalars
     let lo = Double(values.min() ?? 0), hi0 = Double(values.max() ?? 0)
     let hi = hi0 > lo ? hi0 : lo + 1
@@ -106,7 +106,7 @@ public enum Diagnostics {
   /// its last forward pass; `model.recordsOutputs` must have been on.
   public static func activations(_ model: Sequential, layerTypes: [any Module.Type] = [Tanh.self],
                                  threshold: Float = 0.97, bins: Int = 100) -> [ActivationReport] {
-    precondition(model.recordsOutputs && model.outputs.count == model.layers.count,
+    require(model.recordsOutputs && model.outputs.count == model.layers.count,
                  "Diagnostics.activations: turn on model.recordsOutputs and run a forward pass first")
     return zip(model.layers, model.outputs).enumerated().compactMap { i, pair in
       let (layer, out) = pair
@@ -119,7 +119,7 @@ public enum Diagnostics {
   /// Gradient statistics of the same layers' outputs after `backward()` (lecture 4, "viz #2").
   public static func activationGradients(_ model: Sequential, layerTypes: [any Module.Type] = [Tanh.self],
                                          bins: Int = 100) -> [ActivationReport] {
-    precondition(model.recordsOutputs && model.outputs.count == model.layers.count,
+    require(model.recordsOutputs && model.outputs.count == model.layers.count,
                  "Diagnostics.activationGradients: turn on model.recordsOutputs and run forward and backward first")
     return zip(model.layers, model.outputs).enumerated().compactMap { i, pair in
       let (layer, out) = pair

@@ -26,8 +26,8 @@ public final class Dropout: Layer {
 
   /// `nn.Dropout(p)` drawing its masks from `generator`.
   public init(p: Double, generator: SharedGenerator?) {
-    precondition(p >= 0 && p < 1, "Dropout: p must be in [0, 1), got \(p)")
-    precondition(p == 0 || generator != nil, "Dropout: p = \(p) needs a generator")
+    require(p >= 0 && p < 1, "Dropout: p must be in [0, 1), got \(p)")
+    require(p == 0 || generator != nil, "Dropout: p = \(p) needs a generator")
     self.p = p
     self.generator = generator
   }

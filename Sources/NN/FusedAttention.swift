@@ -4,44 +4,16 @@ import Tensor
 // The causal softmax of attention as one autograd node: `softmax(mask(scores · scale))` where
 // the mask hides every key after the query's position (lecture 7's `tril[:T, :T] == 0` filled with
 // −inf). Composed, this is three recorded ops (scale, masked fill, softmax), each a full sweep
-// and an allocation per layer; fused it is one sweep forward and one backward.
+// and an allocation per layer; fused it is one sweep forward and one backward. The row loops are
+// `Kernels.causalSoftmaxRows` / `causalSoftmaxBackwardRows` (AttentionKernels.swift).
 //   forward:  pᵢⱼ = exp(s·xᵢⱼ − mᵢ) / Σₖ≤ᵢ exp(s·xᵢₖ − mᵢ) for j ≤ i, else 0   (mᵢ = maxₖ≤ᵢ s·xᵢₖ)
 //   backward: ∂L/∂xᵢⱼ = s · pᵢⱼ · (gᵢⱼ − Σₖ gᵢₖ·pᵢₖ)
-
-/// In place: each row of `rows` × `t` scores (query position `row mod t`) becomes its causal
-/// softmax of `scale ·` scores; future keys get 0.
-func causalSoftmaxRows(_ p: UnsafeMutablePointer<Float>, rows: Int, t: Int, scale: Float) {
-  for row in 0..<rows {
-    let n = row % t + 1, dst = p + row * t
-    var mx = -Float.infinity
-    for j in 0..<n { dst[j] *= scale; mx = max(mx, dst[j]) }
-    for j in 0..<n { dst[j] -= mx }
-    vexp(dst, dst, count: n)
-    var sum: Float = 0
-    for j in 0..<n { sum += dst[j] }
-    let inv = 1 / sum
-    for j in 0..<n { dst[j] *= inv }
-    for j in n..<t { dst[j] = 0 }
-  }
-}
-
-/// In place: `d` holds ∂L/∂p for probabilities `p` (as made by `causalSoftmaxRows`) and becomes
-/// ∂L/∂scores = scale · p · (d − Σ d·p) per row.
-func causalSoftmaxBackwardRows(_ d: UnsafeMutablePointer<Float>, _ p: UnsafePointer<Float>, rows: Int, t: Int, scale: Float) {
-  for row in 0..<rows {
-    let n = row % t + 1, k = row * t
-    var dot: Float = 0
-    for j in 0..<n { dot += d[k + j] * p[k + j] }
-    for j in 0..<n { d[k + j] = scale * p[k + j] * (d[k + j] - dot) }
-    for j in n..<t { d[k + j] = 0 }
-  }
-}
 
 /// Causal softmax over the last dim of `scores` (…, T, T): row `i` (query position `i mod T`)
 /// keeps keys `0…i`; the others get probability 0.
 func fusedCausalSoftmax(_ scores: Tensor, scale: Float) -> Tensor {
   let r = scores.rank
-  precondition(r >= 2 && scores.shape[r - 1] == scores.shape[r - 2],
+  require(r >= 2 && scores.shape[r - 1] == scores.shape[r - 2],
                "causal softmax: expects (…, T, T) scores, got shape \(scores.shape)")
   let t = scores.shape[r - 1], rows = scores.count / t
   let x = scores.contiguous()
@@ -49,11 +21,11 @@ func fusedCausalSoftmax(_ scores: Tensor, scale: Float) -> Tensor {
   x.withUnsafeBufferPointer { probs.p.update(from: $0.baseAddress!, count: x.count) }
   causalSoftmaxRows(probs.p, rows: rows, t: t, scale: scale)
   let out = Tensor(shape: x.shape) { $0.baseAddress!.update(from: probs.p, count: x.count) }
-  return Tensor.customOp("causalSoftmax", inputs: [x], output: out) { g, inputs in
-    deliver([Tensor(shape: g.shape) { db in
+  return Tensor.customOp("causalSoftmax", inputs: [x], output: out, freshGradients: true) { g, inputs in
+    [Tensor(shape: g.shape) { db in
       g.withUnsafeBufferPointer { db.baseAddress!.update(from: $0.baseAddress!, count: g.count) }
       causalSoftmaxBackwardRows(db.baseAddress!, probs.p, rows: rows, t: t, scale: scale)
-    }], to: inputs)
+    }]
   }
 }
 
@@ -82,7 +54,7 @@ func fusedCausalAttention(_ qkv: Tensor, heads nh: Int) -> Tensor {
       }
     }
   }
-  return Tensor.customOp("causalAttention", inputs: [qkv], output: out) { g, inputs in
+  return Tensor.customOp("causalAttention", inputs: [qkv], output: out, freshGradients: true) { g, inputs in
     let dP = FloatBuffer(t * t)
     let dqkv = g.withUnsafeBufferPointer { gb in
       inputs[0].withUnsafeBufferPointer { xb in
@@ -102,6 +74,6 @@ func fusedCausalAttention(_ qkv: Tensor, heads nh: Int) -> Tensor {
         }
       }
     }
-    return deliver([dqkv], to: inputs)
+    return [dqkv]
   }
 }

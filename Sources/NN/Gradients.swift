@@ -31,7 +31,7 @@ public func clipGradNorm(_ parameters: [Tensor], maxNorm: Double) -> Double {
 /// before `backward()`, because the big batch's loss is the *mean* over all examples. Gradients
 /// add to whatever `.grad` already holds (zero them before the first call). Returns the mean loss.
 public func accumulateGradients(microSteps: Int, _ loss: (_ microStep: Int) -> Tensor) -> Double {
-  precondition(microSteps > 0, "accumulateGradients: microSteps must be positive, got \(microSteps)")
+  require(microSteps > 0, "accumulateGradients: microSteps must be positive, got \(microSteps)")
   var total = 0.0
   for i in 0..<microSteps {
     let l = loss(i) / Float(microSteps)

@@ -38,9 +38,9 @@ public final class Linear: Layer {
 
   /// Wraps existing weights (copied into fresh parameter tensors).
   public init(weight: [Float], bias: [Float]?, inFeatures: Int, outFeatures: Int, layout: Layout) {
-    precondition(weight.count == inFeatures * outFeatures,
+    require(weight.count == inFeatures * outFeatures,
                  "Linear: \(weight.count) weights for \(inFeatures)→\(outFeatures) (need \(inFeatures * outFeatures))")
-    precondition(bias == nil || bias!.count == outFeatures, "Linear: bias of \(bias!.count) values for \(outFeatures) outputs")
+    require(bias == nil || bias!.count == outFeatures, "Linear: bias of \(bias!.count) values for \(outFeatures) outputs")
     let shape = layout == .outByIn ? [outFeatures, inFeatures] : [inFeatures, outFeatures]
     self.weight = Tensor(weight, shape: shape).requiringGrad()
     self.bias = bias.map { Tensor($0, shape: [outFeatures]).requiringGrad() }
@@ -132,7 +132,7 @@ public final class Linear: Layer {
       }
     }
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
-    return Tensor.customOp("linear", inputs: inputs, output: out) { g, inputs in
+    return Tensor.customOp("linear", inputs: inputs, output: out, freshGradients: true) { g, inputs in
       g.withUnsafeBufferPointer { gb in
         inputs[0].withUnsafeBufferPointer { xb in
           inputs[1].withUnsafeBufferPointer { wb in
@@ -148,13 +148,13 @@ public final class Linear: Layer {
                 sgemm(transA: true, transB: false, m: k, n: n, k: m, a: xp, lda: k, b: gp, ldb: n, c: d.baseAddress!, ldc: n)
               }
             }
-            guard inputs.count == 3 else { return deliver([dx, dw], to: inputs) }
+            guard inputs.count == 3 else { return [dx, dw] }
             let db = Tensor(shape: [n]) { d in
               let dp = d.baseAddress!
               dp.initialize(repeating: 0, count: n)
               for r in 0..<m { let row = gp + r * n; for j in 0..<n { dp[j] += row[j] } }
             }
-            return deliver([dx, dw, db], to: inputs)
+            return [dx, dw, db]
           }
         }
       }

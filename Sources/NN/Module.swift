@@ -99,5 +99,5 @@ public protocol IndexLayer: Module {
 /// or size (misuse is a programming error, not bad data).
 @inline(__always)
 func checkInput(_ condition: Bool, _ layer: String, _ message: @autoclosure () -> String) {
-  if !condition { preconditionFailure("\(layer): \(message())") }
+  if !condition { fatalError("\(layer): \(message())") }
 }

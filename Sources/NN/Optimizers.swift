@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 import Tensor
 
 // Optimisers update parameters in place from their `.grad`, outside autograd, with raw-pointer
@@ -13,12 +14,70 @@ public protocol Optimizer: AnyObject {
   var parameters: [Tensor] { get }
   /// Applies one update to every parameter that has a gradient (parameters without one are skipped).
   func step()
+  /// What the optimiser keeps between steps (moments, momentum buffers, step counts), by name:
+  /// what a checkpoint must hold so that a resumed run takes the same next step.
+  func exportState() -> OptimizerState
+  /// Throws unless `state` fits this optimiser (every name it needs, shapes of its parameters).
+  func checkState(_ state: OptimizerState) throws(CheckpointError)
+  /// Replaces the kept state with `state` (already checked by `checkState`).
+  func restoreState(_ state: OptimizerState)
 }
 
 extension Optimizer {
   /// Clears every parameter's gradient (`optimizer.zero_grad(set_to_none=True)`).
   public func zeroGrad() {
     for p in parameters { p.grad = nil }
+  }
+
+  /// A stateless optimiser keeps nothing.
+  public func exportState() -> OptimizerState { OptimizerState() }
+
+  /// A stateless optimiser accepts only an empty state.
+  public func checkState(_ state: OptimizerState) throws(CheckpointError) {
+    let names = state.tensors.map(\.name) + state.counters.map(\.name)
+    if !names.isEmpty { throw .unexpectedTensors(names.map { "optimizer:" + $0 }) }
+  }
+
+  /// Nothing to restore.
+  public func restoreState(_ state: OptimizerState) {}
+}
+
+/// An optimiser's state between steps (PyTorch's `optimizer.state_dict()["state"]`): tensors named
+/// `"<parameter index>.<buffer>"` (`"0.exp_avg"`, `"3.momentum_buffer"`) and integer counters
+/// (`"0.step"`), parameter indices counted over `parameters` in order.
+public struct OptimizerState {
+  /// Moment and momentum buffers (the optimiser's own tensors, not copies).
+  public var tensors: [(name: String, tensor: Tensor)]
+  /// Integer counters such as per-parameter step counts.
+  public var counters: [(name: String, value: Int)]
+
+  /// A state of the given parts.
+  public init(tensors: [(name: String, tensor: Tensor)] = [], counters: [(name: String, value: Int)] = []) {
+    self.tensors = tensors
+    self.counters = counters
+  }
+
+  /// The tensor called `name`, if present.
+  public func tensor(_ name: String) -> Tensor? { tensors.first { $0.name == name }?.tensor }
+  /// The counter called `name`, if present.
+  public func counter(_ name: String) -> Int? { counters.first { $0.name == name }?.value }
+
+  /// Throws unless exactly the `expected` tensors (with those shapes) and counters are present.
+  func check(tensors expected: [(name: String, shape: [Int])], counters expectedCounters: [String],
+             optional: Set<String> = []) throws(CheckpointError) {
+    let have = Dictionary(tensors.map { ($0.name, $0.tensor.shape) }, uniquingKeysWith: { a, _ in a })
+    let haveCounters = Set(counters.map(\.name))
+    let missing = expected.map(\.name).filter { have[$0] == nil && !optional.contains($0) }
+      + expectedCounters.filter { !haveCounters.contains($0) }
+    if !missing.isEmpty { throw .missingTensors(missing.map { "optimizer:" + $0 }) }
+    let known = Set(expected.map(\.name) + expectedCounters)
+    let extra = (tensors.map(\.name) + counters.map(\.name)).filter { !known.contains($0) }
+    if !extra.isEmpty { throw .unexpectedTensors(extra.map { "optimizer:" + $0 }) }
+    for (name, shape) in expected {
+      if let found = have[name], found != shape {
+        throw .shapeMismatch(name: "optimizer:" + name, expected: shape, found: found)
+      }
+    }
   }
 }
 
@@ -49,7 +108,8 @@ public struct ParameterGroup {
 @inline(__always)
 func withParameterAndGrad(_ p: Tensor, _ body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int) -> Void) {
   guard let g = p.grad else { return }
-  precondition(g.shape == p.shape, "optimizer: gradient shape \(g.shape) differs from parameter shape \(p.shape)")
+  require(g.shape == p.shape, "optimizer: gradient shape \(g.shape) differs from parameter shape \(p.shape)")
+  require(p.isContiguous, "optimizer: parameter of shape \(p.shape) is not contiguous")
   p.withUnsafeMutableBufferPointer { pb in
     g.withUnsafeBufferPointer { gb in body(pb.baseAddress!, gb.baseAddress!, pb.count) }
   }
@@ -71,7 +131,9 @@ public final class SGD: Optimizer {
   public let nesterov: Bool
   /// The parameters.
   public let parameters: [Tensor]
-  private var buffers: [[Float]?]
+  /// Momentum buffers, one per parameter (nil until its first momentum step), PyTorch's
+  /// `momentum_buffer`; saved in checkpoints.
+  public private(set) var momentumBuffers: [Tensor?]
 
   /// `SGD(params, lr, momentum, dampening, weight_decay, nesterov)`.
   public init(_ parameters: [Tensor], learningRate: Double, momentum: Double = 0, dampening: Double = 0,
@@ -82,7 +144,7 @@ public final class SGD: Optimizer {
     self.dampening = dampening
     self.weightDecay = weightDecay
     self.nesterov = nesterov
-    buffers = Array(repeating: nil, count: parameters.count)
+    momentumBuffers = Array(repeating: nil, count: parameters.count)
   }
 
   /// One update.
@@ -92,22 +154,46 @@ public final class SGD: Optimizer {
     for (i, p) in parameters.enumerated() {
       withParameterAndGrad(p) { w, g, n in
         if momentum == 0 && weightDecay == 0 {
-          for j in 0..<n { w[j] = w[j] + negLr * g[j] }
+          // Independent elements: split across threads above the threshold, same values.
+          Parallelism.forEachRange(n) { r in for j in r { w[j] = w[j] + negLr * g[j] } }
           return
         }
-        var buf = buffers[i] ?? []
-        let first = buf.isEmpty
-        if first { buf = [Float](repeating: 0, count: n) }
-        for j in 0..<n {
-          var d = weightDecay != 0 ? g[j].addingProduct(wd, w[j]) : g[j]
-          if momentum != 0 {
-            buf[j] = first ? d : (buf[j] * mu).addingProduct(keep, d)
-            d = nesterov ? d.addingProduct(mu, buf[j]) : buf[j]
+        let first = momentumBuffers[i] == nil
+        if momentum != 0 && first { momentumBuffers[i] = Tensor.zeros(p.shape) }
+        let scratch = momentumBuffers[i] ?? Tensor.zeros([1])
+        scratch.withUnsafeMutableBufferPointer { bb in
+          let buf = bb.baseAddress!
+          let (momentum, weightDecay, nesterov) = (momentum, weightDecay, nesterov)
+          Parallelism.forEachRange(n) { r in
+            for j in r {
+              var d = weightDecay != 0 ? g[j].addingProduct(wd, w[j]) : g[j]
+              if momentum != 0 {
+                buf[j] = first ? d : (buf[j] * mu).addingProduct(keep, d)
+                d = nesterov ? d.addingProduct(mu, buf[j]) : buf[j]
+              }
+              w[j] = w[j].addingProduct(-lr, d)
+            }
           }
-          w[j] = w[j].addingProduct(-lr, d)
         }
-        if momentum != 0 { buffers[i] = buf }
       }
+    }
+  }
+
+  /// The momentum buffers taken so far (`"<i>.momentum_buffer"`).
+  public func exportState() -> OptimizerState {
+    OptimizerState(tensors: momentumBuffers.enumerated().compactMap { i, b in b.map { ("\(i).momentum_buffer", $0) } })
+  }
+
+  /// Momentum buffers are optional (a parameter may not have stepped yet); shapes must match.
+  public func checkState(_ state: OptimizerState) throws(CheckpointError) {
+    let expected = parameters.enumerated().map { ("\($0).momentum_buffer", $1.shape) }
+    try state.check(tensors: expected, counters: [], optional: Set(expected.map(\.0)))
+  }
+
+  /// Copies the buffers in (a buffer absent from `state` becomes nil).
+  public func restoreState(_ state: OptimizerState) {
+    for i in parameters.indices {
+      momentumBuffers[i] = state.tensor("\(i).momentum_buffer").map { Tensor($0.scalars, shape: $0.shape) }
     }
   }
 }
@@ -128,8 +214,10 @@ public final class AdamW: Optimizer {
   public let groups: [ParameterGroup]
   /// Updates taken so far (PyTorch keeps one per parameter; they agree unless a gradient was missing).
   public private(set) var steps: [Int]
-  private var m: [[Float]]
-  private var v: [[Float]]
+  /// First moments `m` (PyTorch's `exp_avg`), one per parameter, same shape; saved in checkpoints.
+  public let firstMoments: [Tensor]
+  /// Second moments `v` (PyTorch's `exp_avg_sq`), one per parameter, same shape.
+  public let secondMoments: [Tensor]
 
   /// AdamW over parameter groups (`torch.optim.AdamW(groups, lr, betas, eps)`).
   public init(groups: [ParameterGroup], learningRate: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999),
@@ -141,8 +229,8 @@ public final class AdamW: Optimizer {
     self.decoupled = decoupled
     let all = groups.flatMap(\.parameters)
     steps = Array(repeating: 0, count: all.count)
-    m = all.map { [Float](repeating: 0, count: $0.count) }
-    v = all.map { [Float](repeating: 0, count: $0.count) }
+    firstMoments = all.map { Tensor.zeros($0.shape) }
+    secondMoments = all.map { Tensor.zeros($0.shape) }
   }
 
   /// `torch.optim.AdamW(params, lr, betas, eps, weight_decay=0.01)`: one group.
@@ -183,22 +271,66 @@ public final class AdamW: Optimizer {
     let stepSize = lr / (1 - Foundation.pow(b1, t))
     let bc2Sqrt = Float((1 - Foundation.pow(b2, t)).squareRoot())
     let negStep = Float(-stepSize), epsF = Float(eps)
-    let decoupled = decoupled
+    let decay = decoupled && wdD != 0
     let l2 = decoupled ? 0 : wd
-    m[i].withUnsafeMutableBufferPointer { mb in
-      v[i].withUnsafeMutableBufferPointer { vb in
+    firstMoments[i].withUnsafeMutableBufferPointer { mb in
+      secondMoments[i].withUnsafeMutableBufferPointer { vb in
         withParameterAndGrad(p) { w, gp, n in
-          let mp = mb.baseAddress!, vp = vb.baseAddress!
-          if decoupled && wdD != 0 { for j in 0..<n { w[j] = w[j] * decayFactor } }
-          for j in 0..<n {
-            let g = l2 == 0 ? gp[j] : gp[j].addingProduct(w[j], l2)
-            mp[j] = mp[j].addingProduct(w1, g - mp[j])           // lerp with a small weight
-            vp[j] = vp[j] * beta2 + w2 * g * g
-            let denom = vp[j].squareRoot() / bc2Sqrt + epsF
-            w[j] = w[j] + negStep * mp[j] / denom
+          let mp = UncheckedSendable(mb.baseAddress!), vp = UncheckedSendable(vb.baseAddress!)
+          let wp = UncheckedSendable(w), gs = UncheckedSendable(gp)
+          // Every element is independent: the split never changes a value.
+          Parallelism.forEachRange(n) { range in
+            adamWUpdate(w: wp.value, g: gs.value, m: mp.value, v: vp.value, range: range, decay: decay,
+                        decayFactor: decayFactor, l2: l2, w1: w1, beta2: beta2, w2: w2,
+                        bc2Sqrt: bc2Sqrt, negStep: negStep, eps: epsF)
           }
         }
       }
     }
+  }
+
+  /// The moments and step counts (`"<i>.exp_avg"`, `"<i>.exp_avg_sq"`, `"<i>.step"`).
+  public func exportState() -> OptimizerState {
+    var state = OptimizerState()
+    for i in steps.indices {
+      state.tensors.append(("\(i).exp_avg", firstMoments[i]))
+      state.tensors.append(("\(i).exp_avg_sq", secondMoments[i]))
+      state.counters.append(("\(i).step", steps[i]))
+    }
+    return state
+  }
+
+  /// Every moment and step count must be present with its parameter's shape.
+  public func checkState(_ state: OptimizerState) throws(CheckpointError) {
+    let params = parameters
+    let expected = params.indices.flatMap { i in [("\(i).exp_avg", params[i].shape), ("\(i).exp_avg_sq", params[i].shape)] }
+    try state.check(tensors: expected, counters: params.indices.map { "\($0).step" })
+    for i in params.indices where state.counter("\(i).step")! < 0 {
+      throw .malformed("optimizer step count of parameter \(i) is negative")
+    }
+  }
+
+  /// Copies moments and step counts in.
+  public func restoreState(_ state: OptimizerState) {
+    for i in steps.indices {
+      firstMoments[i].assign(state.tensor("\(i).exp_avg")!)
+      secondMoments[i].assign(state.tensor("\(i).exp_avg_sq")!)
+      steps[i] = state.counter("\(i).step")!
+    }
+  }
+}
+
+/// One AdamW update of elements `range` (PyTorch's single-tensor order, see `AdamW`).
+@inline(__always)
+private func adamWUpdate(w: UnsafeMutablePointer<Float>, g gp: UnsafePointer<Float>, m mp: UnsafeMutablePointer<Float>,
+                         v vp: UnsafeMutablePointer<Float>, range: Range<Int>, decay: Bool, decayFactor: Float,
+                         l2: Float, w1: Float, beta2: Float, w2: Float, bc2Sqrt: Float, negStep: Float, eps epsF: Float) {
+  if decay { for j in range { w[j] = w[j] * decayFactor } }
+  for j in range {
+    let g = l2 == 0 ? gp[j] : gp[j].addingProduct(w[j], l2)
+    mp[j] = mp[j].addingProduct(w1, g - mp[j])           // lerp with a small weight
+    vp[j] = vp[j] * beta2 + w2 * g * g
+    let denom = vp[j].squareRoot() / bc2Sqrt + epsF
+    w[j] = w[j] + negStep * mp[j] / denom
   }
 }

@@ -40,7 +40,7 @@ public struct CosineWarmupSchedule: LearningRateSchedule {
 
   /// A warmup + cosine schedule.
   public init(maxLearningRate: Double, minLearningRate: Double, warmupSteps: Int, maxSteps: Int) {
-    precondition(warmupSteps >= 0 && maxSteps > warmupSteps, "CosineWarmupSchedule: need 0 ≤ warmup (\(warmupSteps)) < maxSteps (\(maxSteps))")
+    require(warmupSteps >= 0 && maxSteps > warmupSteps, "CosineWarmupSchedule: need 0 ≤ warmup (\(warmupSteps)) < maxSteps (\(maxSteps))")
     self.maxLearningRate = maxLearningRate
     self.minLearningRate = minLearningRate
     self.warmupSteps = warmupSteps

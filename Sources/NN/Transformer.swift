@@ -187,7 +187,7 @@ public final class GPTLanguageModel: IndexLayer {
   /// to the last `blockSize` tokens, softmax of the last position's logits, one multinomial draw
   /// from `generator`. Runs without recording a graph. Returns context + new tokens.
   public func generate(_ context: [Int], maxNewTokens: Int, generator: inout TorchGenerator) -> [Int] {
-    precondition(!context.isEmpty, "GPTLanguageModel.generate: context must hold at least one token")
+    require(!context.isEmpty, "GPTLanguageModel.generate: context must hold at least one token")
     var tokens = context
     Tensor.withNoGrad {
       for _ in 0..<maxNewTokens {

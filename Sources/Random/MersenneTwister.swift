@@ -37,7 +37,7 @@ public struct MersenneTwister: Sendable {
   /// Seeds like CPython's `init_by_array(key)` (`Modules/_randommodule.c`): the classic
   /// seeding from 19650218, then two passes folding the key words in.
   public init(key: [UInt32]) {
-    precondition(!key.isEmpty, "MersenneTwister(key:): the key needs at least one word")
+    require(!key.isEmpty, "MersenneTwister(key:): the key needs at least one word")
     self.init(seed: 19_650_218)
     let n = Self.stateSize
     var mt = state

@@ -38,7 +38,7 @@ public struct PythonRandom: Sendable {
   /// `random.getrandbits(k)` for 0 ≤ k ≤ 64: k ≤ 32 keeps the top k bits of one draw; larger k
   /// fills 32-bit words from the least significant one, the last word keeping its top bits.
   public mutating func getrandbits(_ k: Int) -> UInt64 {
-    precondition(k >= 0 && k <= 64, "getrandbits: k = \(k) is outside 0...64")
+    require(k >= 0 && k <= 64, "getrandbits: k = \(k) is outside 0...64")
     if k == 0 { return 0 }
     if k <= 32 { return UInt64(engine.next() >> (32 - k)) }
     let low = UInt64(engine.next())
@@ -49,7 +49,7 @@ public struct PythonRandom: Sendable {
   /// `random._randbelow(n)`: k = bit length of n random bits, redrawn until below n (rejection,
   /// so every value is equally likely).
   public mutating func randbelow(_ n: Int) -> Int {
-    precondition(n > 0, "randbelow: n must be positive, got \(n)")
+    require(n > 0, "randbelow: n must be positive, got \(n)")
     let k = Int.bitWidth - n.leadingZeroBitCount
     var r = getrandbits(k)
     while r >= UInt64(n) { r = getrandbits(k) }
@@ -73,20 +73,20 @@ public struct PythonRandom: Sendable {
 
   /// `random.randint(a, b)`: an integer in a...b, both ends included.
   public mutating func randint(_ a: Int, _ b: Int) -> Int {
-    precondition(b >= a, "randint: empty range a = \(a) > b = \(b)")
+    require(b >= a, "randint: empty range a = \(a) > b = \(b)")
     return a + randbelow(b - a + 1)
   }
 
   /// `random.choice(items)`: items[randbelow(count)].
   public mutating func choice<T>(_ items: [T]) -> T {
-    precondition(!items.isEmpty, "choice: cannot choose from an empty array")
+    require(!items.isEmpty, "choice: cannot choose from an empty array")
     return items[randbelow(items.count)]
   }
 
   /// `random.choices(range(n), weights)[0]`: the first index whose cumulative weight exceeds
   /// random()·total (`bisect_right` over the running sums, searching only the first n − 1).
   public mutating func choices(weights: [Double]) -> Int {
-    precondition(!weights.isEmpty, "choices: no weights")
+    require(!weights.isEmpty, "choices: no weights")
     var cumulative = [Double]()
     cumulative.reserveCapacity(weights.count)
     var total = 0.0
@@ -94,7 +94,7 @@ public struct PythonRandom: Sendable {
       total += w
       cumulative.append(total)
     }
-    precondition(total > 0 && total.isFinite, "choices: total of weights must be positive and finite, got \(total)")
+    require(total > 0 && total.isFinite, "choices: total of weights must be positive and finite, got \(total)")
     let target = random() * total
     var lo = 0
     var hi = weights.count - 1

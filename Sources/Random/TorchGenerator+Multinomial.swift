@@ -33,21 +33,21 @@ extension TorchGenerator {
   /// indices per row, returned row after row (rowCount · numSamples values).
   public mutating func multinomial(rows weights: UnsafeBufferPointer<Float>, rowCount: Int, numSamples: Int = 1,
                                    replacement: Bool = false) -> [Int] {
-    precondition(rowCount > 0 && weights.count % rowCount == 0,
+    require(rowCount > 0 && weights.count % rowCount == 0,
                  "multinomial: \(weights.count) weights do not split into \(rowCount) rows")
     let categories = weights.count / rowCount
-    precondition(categories > 0, "multinomial: rows have no categories")
-    precondition(numSamples > 0, "multinomial: numSamples must be positive, got \(numSamples)")
-    precondition(replacement || numSamples <= categories,
+    require(categories > 0, "multinomial: rows have no categories")
+    require(numSamples > 0, "multinomial: numSamples must be positive, got \(numSamples)")
+    require(replacement || numSamples <= categories,
                  "multinomial: cannot draw \(numSamples) samples from \(categories) categories without replacement")
     for row in 0..<rowCount {
       var sum: Float = 0
       for i in 0..<categories {
         let w = weights[row * categories + i]
-        precondition(w >= 0 && w.isFinite, "multinomial: weight \(w) at [\(row), \(i)] is negative or not finite")
+        require(w >= 0 && w.isFinite, "multinomial: weight \(w) at [\(row), \(i)] is negative or not finite")
         sum += w
       }
-      precondition(sum > 0, "multinomial: row \(row) has zero total weight")
+      require(sum > 0, "multinomial: row \(row) has zero total weight")
     }
 
     if replacement && numSamples > 1 {
@@ -84,10 +84,10 @@ extension TorchGenerator {
   /// sample and a binary search in the normalised float32 cumulative sum. The 2022 lecture
   /// videos sampled their names this way (`mor.`, `axx.`, …).
   public mutating func multinomialCumulative(_ weights: [Float], numSamples: Int = 1) -> [Int] {
-    precondition(!weights.isEmpty, "multinomialCumulative: no weights")
-    precondition(weights.allSatisfy { $0 >= 0 && $0.isFinite }, "multinomialCumulative: weights must be non-negative and finite")
+    require(!weights.isEmpty, "multinomialCumulative: no weights")
+    require(weights.allSatisfy { $0 >= 0 && $0.isFinite }, "multinomialCumulative: weights must be non-negative and finite")
     let cumulative = weights.withUnsafeBufferPointer { Self.normalisedCumulative($0) }
-    precondition(weights.reduce(0, +) > 0, "multinomialCumulative: zero total weight")
+    require(weights.reduce(0, +) > 0, "multinomialCumulative: zero total weight")
     return (0..<numSamples).map { _ in Self.bucket(of: nextUnitDouble(), in: cumulative) }
   }
 

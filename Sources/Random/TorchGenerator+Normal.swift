@@ -80,7 +80,7 @@ extension TorchGenerator {
   /// `normal` with the mean and standard deviation in double precision, as PyTorch receives them
   /// (see `fillNormal(_:doubleMean:doubleStd:)`).
   public mutating func normal(_ count: Int, doubleMean mean: Double, doubleStd std: Double) -> [Float] {
-    precondition(count >= 0, "normal: negative count \(count)")
+    require(count >= 0, "normal: negative count \(count)")
     return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
       fillNormal(buffer, doubleMean: mean, doubleStd: std)
       initialized = count

@@ -86,7 +86,7 @@ public struct TorchGenerator: Sendable {
 
   /// `torch.empty(count).uniform_(low, high)` (or `torch.rand(count)`) as an array.
   public mutating func uniform(_ count: Int, low: Float = 0, high: Float = 1) -> [Float] {
-    precondition(count >= 0, "uniform: negative count \(count)")
+    require(count >= 0, "uniform: negative count \(count)")
     return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
       fillUniform(buffer, low: low, high: high)
       initialized = count
@@ -104,8 +104,8 @@ public struct TorchGenerator: Sendable {
   /// `torch.randint(low, high, (count,))`: a draw modulo the span, plus `low`. Spans below 2³²
   /// use one 32-bit draw, larger spans a 64-bit draw (`random_from_to` in DistributionTemplates.h).
   public mutating func randint(low: Int, high: Int, count: Int) -> [Int] {
-    precondition(high > low, "randint: empty range low \(low) >= high \(high)")
-    precondition(count >= 0, "randint: negative count \(count)")
+    require(high > low, "randint: empty range low \(low) >= high \(high)")
+    require(count >= 0, "randint: negative count \(count)")
     let span = UInt64(high - low)
     var result = [Int]()
     result.reserveCapacity(count)
@@ -120,8 +120,8 @@ public struct TorchGenerator: Sendable {
   /// (n < 2³²/20, `randperm_cpu` in `aten/src/ATen/native/TensorFactories.cpp`): start from the
   /// identity and, for each position i, swap in the element at i + (draw mod (n − i)).
   public mutating func randperm(_ n: Int) -> [Int] {
-    precondition(n >= 0, "randperm: negative n \(n)")
-    precondition(n < Int(UInt32.max) / 20, "randperm: n = \(n) is beyond the small-n algorithm reproduced here")
+    require(n >= 0, "randperm: negative n \(n)")
+    require(n < Int(UInt32.max) / 20, "randperm: n = \(n) is beyond the small-n algorithm reproduced here")
     var permutation = Array(0..<n)
     if n < 2 { return permutation }
     for i in 0..<(n - 1) {
@@ -136,8 +136,8 @@ public struct TorchGenerator: Sendable {
   /// `torch.empty(count).bernoulli_(p)`: 1 where a 53-bit uniform falls below p, else 0.
   /// A dropout keep-mask with drop probability q is `bernoulli(count, p: 1 - q)`.
   public mutating func bernoulli(_ count: Int, p: Double) -> [Float] {
-    precondition(count >= 0, "bernoulli: negative count \(count)")
-    precondition(p >= 0 && p <= 1, "bernoulli: probability \(p) is outside [0, 1]")
+    require(count >= 0, "bernoulli: negative count \(count)")
+    require(p >= 0 && p <= 1, "bernoulli: probability \(p) is outside [0, 1]")
     var result = [Float]()
     result.reserveCapacity(count)
     for _ in 0..<count { result.append(nextUnitDouble() < p ? 1 : 0) }

@@ -11,7 +11,7 @@ public enum TorchInit {
   /// which works out to about 1/√fanIn; the bias bound is exactly 1/√fanIn.
   public static func linear(fanIn: Int, fanOut: Int, bias: Bool = true,
                             generator: inout TorchGenerator) -> (weight: [Float], bias: [Float]?) {
-    precondition(fanIn > 0 && fanOut > 0, "TorchInit.linear: sizes must be positive, got fanIn \(fanIn), fanOut \(fanOut)")
+    require(fanIn > 0 && fanOut > 0, "TorchInit.linear: sizes must be positive, got fanIn \(fanIn), fanOut \(fanOut)")
     let a = 5.0.squareRoot()
     let gain = (2.0 / (1 + a * a)).squareRoot()
     let weightBound = 3.0.squareRoot() * (gain / Double(fanIn).squareRoot())
@@ -23,7 +23,7 @@ public enum TorchInit {
 
   /// nn.Embedding(count, dim): a (count×dim) table of standard normals.
   public static func embedding(count: Int, dim: Int, generator: inout TorchGenerator) -> [Float] {
-    precondition(count > 0 && dim > 0, "TorchInit.embedding: sizes must be positive, got \(count)×\(dim)")
+    require(count > 0 && dim > 0, "TorchInit.embedding: sizes must be positive, got \(count)×\(dim)")
     return generator.normal(count * dim)
   }
 
@@ -41,7 +41,7 @@ public enum TorchInit {
   }
 
   static func kaimingNormal(fanOut: Int, fanIn: Int, doubleGain gain: Double, generator: inout TorchGenerator) -> [Float] {
-    precondition(fanIn > 0 && fanOut > 0, "TorchInit.kaimingNormal: sizes must be positive, got \(fanOut)×\(fanIn)")
+    require(fanIn > 0 && fanOut > 0, "TorchInit.kaimingNormal: sizes must be positive, got \(fanOut)×\(fanIn)")
     return normal(fanOut * fanIn, std: gain / Double(fanIn).squareRoot(), generator: &generator)
   }
 

@@ -10,7 +10,7 @@ public struct AnomalyReport: Sendable, CustomStringConvertible {
   public let outputShape: [Int]
   /// Labels of the inputs (their `name`, or nil).
   public let inputLabels: [String?]
-  /// Number of NaN and infinite values in the output.
+  /// Number of NaN values in the output (infinities are counted separately in `infCount`).
   public let nanCount: Int
   /// Number of ±inf values in the output.
   public let infCount: Int

@@ -14,13 +14,20 @@ extension Tensor {
   /// each with that input's shape; they are added to the inputs' gradients. `output` must be a
   /// fresh tensor the op computed (under `withNoGrad` or from raw buffers). Returns `output`.
   ///
+  /// This is the one extension contract of the engine: every fused layer in NN records itself
+  /// through it. With `freshGradients`, the closure promises that each gradient it returns is a
+  /// new buffer nobody else holds (built with `Tensor(shape:initializingWith:)`, say): an input
+  /// without a gradient then takes it over as `.grad` instead of a copy (a full-size copy saved
+  /// per input per step). Leave it false when a returned gradient may be `gradOutput`, an input,
+  /// a view, or a tensor kept elsewhere.
+  ///
   /// ```swift
   /// let y = Tensor.customOp("square", inputs: [x], output: Tensor.withNoGrad { x * x }) { g, inputs in
   ///   [2 * inputs[0] * g]
   /// }
   /// ```
   @discardableResult
-  public static func customOp(_ name: String, inputs: [Tensor], output: Tensor,
+  public static func customOp(_ name: String, inputs: [Tensor], output: Tensor, freshGradients: Bool = false,
                               backward: @escaping (_ gradOutput: Tensor, _ inputs: [Tensor]) -> [Tensor?]) -> Tensor {
     require(output.isLeaf && output.gradFn == nil, "customOp '\(name)': the output already has a recorded history")
     if shouldRecord(inputs) {
@@ -30,7 +37,7 @@ extension Tensor {
         for (x, gx) in zip(inputs, grads) {
           guard x.requiresGrad, let gx else { continue }
           require(gx.shape == x.shape, "customOp '\(name)': gradient of shape \(describe(gx.shape)) for an input of shape \(describe(x.shape))")
-          x.accumulateGrad(gx, owned: false)
+          x.accumulateGrad(gx, owned: freshGradients && gx !== g && !inputs.contains { $0 === gx })
         }
       }
     }

@@ -1,21 +1,9 @@
+import Kernels
+
 // Binary element-wise arithmetic with PyTorch broadcasting, the Float-on-either-side forms, and
 // the in-place updates optimisers use. Forward: one contiguous loop when both operands have the
 // same contiguous layout, else the strided loop with stride 0 on broadcast dims. Backward: the
 // gradient of each operand is reduced (`sumTo`) back to the operand's own shape.
-
-/// The four arithmetic operations between tensors.
-enum BinaryOp {
-  case add, sub, mul, div
-
-  var name: String {
-    switch self {
-    case .add: "add"
-    case .sub: "sub"
-    case .mul: "mul"
-    case .div: "div"
-    }
-  }
-}
 
 /// Writes `f(a, b)` into the contiguous `out` of the broadcast shape: the generic scalar
 /// reference (still used for element functions without a vectorised loop, like `eq`).
@@ -49,15 +37,10 @@ func broadcastKernel(_ a: Tensor, _ b: Tensor, _ out: Tensor, _ op: ElementOp) {
 
 extension Tensor {
   /// `a op b` with broadcasting, recorded for autograd.
-  static func binary(_ a: Tensor, _ b: Tensor, _ op: BinaryOp) -> Tensor {
+  static func binary(_ a: Tensor, _ b: Tensor, _ op: ElementOp) -> Tensor {
     let outShape = broadcastShapes(a.shape, b.shape, op: op.name)
     let out = Tensor(uninitialized: outShape)
-    switch op {
-    case .add: broadcastKernel(a, b, out, .add)
-    case .sub: broadcastKernel(a, b, out, .sub)
-    case .mul: broadcastKernel(a, b, out, .mul)
-    case .div: broadcastKernel(a, b, out, .div)
-    }
+    broadcastKernel(a, b, out, op)
     if shouldRecord(a, b) {
       out.setGradFn(op.name, [a, b]) { out, g, inputs in
         let x = inputs[0], y = inputs[1]
@@ -92,6 +75,8 @@ extension Tensor {
             if x.requiresGrad { x.accumulateGrad((g / y).sumTo(x.shape), owned: true) }
             if y.requiresGrad { y.accumulateGrad((-(g * x) / (y * y)).sumTo(y.shape), owned: true) }
           }
+        case .second:
+          fatalError("internal: the copy op is never recorded")
         }
       }
     }

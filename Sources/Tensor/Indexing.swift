@@ -32,9 +32,10 @@ extension Tensor {
     let src = contiguous()
     defer { withExtendedLifetime(src) {} }
     let out = Tensor(uninitialized: indices.shape + rowShape)
-    let idx = indices.scalars
+    let idx = indices.int32Scalars
     idx.withUnsafeBufferPointer { ip in
-      for (k, i) in ip.enumerated() {
+      for (k, i32) in ip.enumerated() {
+        let i = Int(i32)
         require(i >= -n && i < n, "index: index \(i) is out of range for dim 0 of size \(n) (shape \(describe(shape)))")
         let j = i < 0 ? i + n : i
         (out.pointer + k * r).update(from: src.pointer + j * r, count: r)
@@ -45,7 +46,8 @@ extension Tensor {
         let gs = g.pointer
         inputs[0].withGradBuffer(zeroed: true) { gx, _ in
           idx.withUnsafeBufferPointer { ip in
-            for (k, i) in ip.enumerated() {
+            for (k, i32) in ip.enumerated() {
+              let i = Int(i32)
               let dst = gx + (i < 0 ? i + n : i) * r, row = gs + k * r
               for c in 0..<r { dst[c] += row[c] }
             }
@@ -67,8 +69,9 @@ extension Tensor {
       require(rank == 2 && rows.shape == cols.shape, "index assignment: pair indexing needs a 2-D tensor and equal index shapes, got \(describe(shape)), \(describe(rows.shape)), \(describe(cols.shape))")
       let values = Tensor.withNoGrad { newValue.expand(rows.shape).contiguousCopy() }
       let st = strides
+      let (rs, cs) = (rows.int32Scalars, cols.int32Scalars)
       for k in 0..<rows.count {
-        let i = rows.scalars[k], j = cols.scalars[k]
+        let i = Int(rs[k]), j = Int(cs[k])
         require(i >= -shape[0] && i < shape[0] && j >= -shape[1] && j < shape[1], "index assignment: (\(i), \(j)) is out of range for shape \(describe(shape))")
         storage.base[offset + (i < 0 ? i + shape[0] : i) * st[0] + (j < 0 ? j + shape[1] : j) * st[1]] = values.pointer[k]
       }
@@ -87,11 +90,11 @@ extension Tensor {
     // the backward pass scatters into.
     var picked = [Int](repeating: 0, count: count)
     let src = pointer, dst = out.pointer
-    rows.scalars.withUnsafeBufferPointer { rp in
-      cols.scalars.withUnsafeBufferPointer { cp in
+    rows.int32Scalars.withUnsafeBufferPointer { rp in
+      cols.int32Scalars.withUnsafeBufferPointer { cp in
         picked.withUnsafeMutableBufferPointer { pp in
           for k in 0..<count {
-            var (i, j) = (rp[k], cp[k])
+            var (i, j) = (Int(rp[k]), Int(cp[k]))
             require(i >= -m && i < m && j >= -n && j < n, "index: (\(i), \(j)) is out of range for shape \(describe(shape))")
             if i < 0 { i &+= m }
             if j < 0 { j &+= n }

@@ -1,22 +1,59 @@
-// Integer tensors: the `int64` index tensors of the lectures (`X`, `Y`, `ix`, `torch.arange(n)`).
+// Integer tensors: the index tensors of the lectures (`X`, `Y`, `ix`, `torch.arange(n)`, GPT tokens).
 // A plain value type, since they never carry gradients: contexts, targets, sampled indices.
+// Elements are stored as 32-bit integers (lecture 10 holds hundreds of thousands of GPT-2 tokens
+// and more: half the memory of `Int`); the API speaks `Int`, and `int32Scalars` gives the storage.
 
-/// An n-dimensional array of integers in row-major order (PyTorch's `torch.long` tensors).
+/// An n-dimensional array of integers in row-major order (PyTorch's `torch.long` tensors, stored
+/// as `Int32`: every index and token id of the course fits).
 ///
 /// Used for dataset contexts and targets (`Xtr` is `[182625, 3]`), minibatch indices
 /// (`IntTensor.randint`), gather indices (`C[X]`) and `argmax`/`topk` results.
 public struct IntTensor: Sendable, Equatable {
   /// Size of every dimension; `[]` for a 0-d scalar.
   public let shape: [Int]
-  /// All elements in row-major order.
-  public var scalars: [Int]
+  /// All elements in row-major order, as stored (32-bit). Hot loops and token files use this.
+  public var int32Scalars: [Int32]
 
-  /// A tensor holding `scalars` with the given shape.
+  /// All elements in row-major order as `Int` (a converted copy; setting converts back and stops
+  /// on a count change or a value outside the 32-bit range).
+  public var scalars: [Int] {
+    get { int32Scalars.map(Int.init) }
+    set {
+      require(newValue.count == int32Scalars.count,
+              "IntTensor.scalars: \(newValue.count) values for a tensor of shape \(describe(shape))")
+      int32Scalars = IntTensor.narrowed(newValue, op: "IntTensor.scalars")
+    }
+  }
+
+  /// `values` as `Int32`, stopping with a message naming `op` at the first value out of range.
+  static func narrowed(_ values: [Int], op: String) -> [Int32] {
+    [Int32](unsafeUninitializedCapacity: values.count) { dst, initialized in
+      values.withUnsafeBufferPointer { src in
+        for i in 0..<src.count {
+          guard let v = Int32(exactly: src[i]) else {
+            fatalError("\(op): value \(src[i]) at index \(i) does not fit a 32-bit index tensor")
+          }
+          dst[i] = v
+        }
+      }
+      initialized = values.count
+    }
+  }
+
+  /// A tensor holding `scalars` with the given shape (each must fit in 32 bits).
   public init(_ scalars: [Int], shape: [Int]) {
     require(scalars.count == elementCount(shape),
                  "IntTensor(_:shape:): \(scalars.count) values do not fill shape \(describe(shape))")
     self.shape = shape
-    self.scalars = scalars
+    self.int32Scalars = IntTensor.narrowed(scalars, op: "IntTensor(_:shape:)")
+  }
+
+  /// A tensor over 32-bit values already in storage form (token files, datasets): no conversion.
+  public init(int32Scalars: [Int32], shape: [Int]) {
+    require(int32Scalars.count == elementCount(shape),
+                 "IntTensor(int32Scalars:shape:): \(int32Scalars.count) values do not fill shape \(describe(shape))")
+    self.shape = shape
+    self.int32Scalars = int32Scalars
   }
 
   /// A 1-D tensor.
@@ -41,14 +78,14 @@ public struct IntTensor: Sendable, Equatable {
   public static func arange(_ start: Int, _ end: Int) -> IntTensor { IntTensor(Array(start..<end)) }
 
   /// Number of elements.
-  public var count: Int { scalars.count }
+  public var count: Int { int32Scalars.count }
   /// Number of dimensions.
   public var rank: Int { shape.count }
 
   /// The value of a one-element tensor.
   public func item() -> Int {
     require(count == 1, "item(): IntTensor of shape \(describe(shape)) has \(count) elements, not 1")
-    return scalars[0]
+    return Int(int32Scalars[0])
   }
 
   /// Flat index of `indices`, checking bounds.
@@ -65,8 +102,13 @@ public struct IntTensor: Sendable, Equatable {
 
   /// Reads or writes one element (`N[at: ix1, ix2] += 1`).
   public subscript(at indices: Int...) -> Int {
-    get { scalars[flatIndex(indices)] }
-    set { scalars[flatIndex(indices)] = newValue }
+    get { Int(int32Scalars[flatIndex(indices)]) }
+    set {
+      guard let v = Int32(exactly: newValue) else {
+        fatalError("IntTensor subscript(at:): value \(newValue) does not fit a 32-bit index tensor")
+      }
+      int32Scalars[flatIndex(indices)] = v
+    }
   }
 
   /// Size of one row (the product of all dims after the first).
@@ -78,7 +120,7 @@ public struct IntTensor: Sendable, Equatable {
     let j = i < 0 ? i + shape[0] : i
     require(j >= 0 && j < shape[0], "IntTensor subscript: index \(i) out of range for dim 0 of size \(shape[0])")
     let r = rowSize
-    return IntTensor(Array(scalars[(j * r)..<((j + 1) * r)]), shape: Array(shape.dropFirst()))
+    return IntTensor(int32Scalars: Array(int32Scalars[(j * r)..<((j + 1) * r)]), shape: Array(shape.dropFirst()))
   }
 
   /// Rows `range` along dim 0 (`Xtr[0..<5]`).
@@ -86,17 +128,19 @@ public struct IntTensor: Sendable, Equatable {
     require(rank >= 1 && range.lowerBound >= 0 && range.upperBound <= shape[0],
                  "IntTensor subscript: rows \(range) out of range for shape \(describe(shape))")
     let r = rowSize
-    return IntTensor(Array(scalars[(range.lowerBound * r)..<(range.upperBound * r)]), shape: [range.count] + shape.dropFirst())
+    return IntTensor(int32Scalars: Array(int32Scalars[(range.lowerBound * r)..<(range.upperBound * r)]),
+                     shape: [range.count] + shape.dropFirst())
   }
 
   /// Gathers rows along dim 0 by `indices` (`Xtr[ix]`): shape `indices.shape + shape[1...]`.
   public subscript(_ indices: IntTensor) -> IntTensor {
     require(rank >= 1, "IntTensor gather: cannot index a 0-d tensor")
     let r = rowSize, n = shape[0]
-    let out = [Int](unsafeUninitializedCapacity: indices.count * r) { dst, initialized in
-      scalars.withUnsafeBufferPointer { src in
-        indices.scalars.withUnsafeBufferPointer { ix in
-          for (k, i) in ix.enumerated() {
+    let out = [Int32](unsafeUninitializedCapacity: indices.count * r) { dst, initialized in
+      int32Scalars.withUnsafeBufferPointer { src in
+        indices.int32Scalars.withUnsafeBufferPointer { ix in
+          for (k, i32) in ix.enumerated() {
+            let i = Int(i32)
             let j = i < 0 ? i + n : i
             require(j >= 0 && j < n, "IntTensor gather: index \(i) out of range for dim 0 of size \(n)")
             for c in 0..<r { dst[k * r + c] = src[j * r + c] }
@@ -105,7 +149,7 @@ public struct IntTensor: Sendable, Equatable {
       }
       initialized = indices.count * r
     }
-    return IntTensor(out, shape: indices.shape + shape.dropFirst())
+    return IntTensor(int32Scalars: out, shape: indices.shape + shape.dropFirst())
   }
 
   /// The same elements with a new shape (one size may be -1).
@@ -113,7 +157,7 @@ public struct IntTensor: Sendable, Equatable {
 
   /// The same elements with a new shape (one size may be -1).
   public func view(_ newShape: [Int]) -> IntTensor {
-    IntTensor(scalars, shape: inferShape(newShape, count: count, op: "IntTensor.view", from: shape))
+    IntTensor(int32Scalars: int32Scalars, shape: inferShape(newShape, count: count, op: "IntTensor.view", from: shape))
   }
 
   /// Reorders dims (a copy): output dim `i` is input dim `dims[i]`.
@@ -121,12 +165,12 @@ public struct IntTensor: Sendable, Equatable {
     require(dims.sorted() == Array(0..<rank), "IntTensor.permute: \(dims) is not a permutation of 0..<\(rank)")
     let newShape = dims.map { shape[$0] }
     let inStrides = contiguousStrides(shape)
-    var out = [Int](repeating: 0, count: count)
+    var out = [Int32](repeating: 0, count: count)
     var index = [Int](repeating: 0, count: rank)
     for k in 0..<count {
       var src = 0
       for d in 0..<rank { src += index[d] * inStrides[dims[d]] }
-      out[k] = scalars[src]
+      out[k] = int32Scalars[src]
       var d = rank - 1
       while d >= 0 {
         index[d] += 1
@@ -135,20 +179,20 @@ public struct IntTensor: Sendable, Equatable {
         d -= 1
       }
     }
-    return IntTensor(out, shape: newShape)
+    return IntTensor(int32Scalars: out, shape: newShape)
   }
 
   /// The values as a float tensor (`.float()`).
-  public func float() -> Tensor { Tensor(scalars.map(Float.init), shape: shape) }
+  public func float() -> Tensor { Tensor(int32Scalars.map(Float.init), shape: shape) }
 
   /// The largest element.
   public func max() -> Int {
     require(count > 0, "IntTensor.max: empty tensor")
-    return scalars.max()!
+    return Int(int32Scalars.max()!)
   }
 
-  /// The sum of all elements.
-  public func sum() -> Int { scalars.reduce(0, +) }
+  /// The sum of all elements (in `Int`, so it cannot overflow 32 bits).
+  public func sum() -> Int { int32Scalars.reduce(0) { $0 + Int($1) } }
 }
 
 extension Tensor {
@@ -170,15 +214,15 @@ extension IntTensor {
     require(s >= 0 && length >= 0 && s + length <= shape[d],
             "IntTensor.narrow: range \(start)..<\(start + length) is out of bounds for dim \(d) of size \(shape[d])")
     let (outer, size, inner) = split(at: d)
-    var out: [Int] = []
+    var out: [Int32] = []
     out.reserveCapacity(outer * length * inner)
     for o in 0..<outer {
       let base = (o * size + s) * inner
-      out.append(contentsOf: scalars[base..<(base + length * inner)])
+      out.append(contentsOf: int32Scalars[base..<(base + length * inner)])
     }
     var sh = shape
     sh[d] = length
-    return IntTensor(out, shape: sh)
+    return IntTensor(int32Scalars: out, shape: sh)
   }
 
   /// Joins integer tensors along `dim` (`torch.cat((idx, idx_next), dim=1)`).
@@ -195,15 +239,15 @@ extension IntTensor {
       sh[d] += t.shape[d]
     }
     let outer = elementCount(Array(sh[..<d]))
-    var out: [Int] = []
+    var out: [Int32] = []
     out.reserveCapacity(elementCount(sh))
     for o in 0..<outer {
       for t in tensors {
         let block = t.shape[d] * elementCount(Array(t.shape[(d + 1)...]))
-        out.append(contentsOf: t.scalars[(o * block)..<((o + 1) * block)])
+        out.append(contentsOf: t.int32Scalars[(o * block)..<((o + 1) * block)])
       }
     }
-    return IntTensor(out, shape: sh)
+    return IntTensor(int32Scalars: out, shape: sh)
   }
 
   /// Stacks equal-shaped integer tensors along a new dim (`torch.stack([data[i:i+8] for i in ix])`).
@@ -214,6 +258,6 @@ extension IntTensor {
     let d = normalizeDim(dim, rank: shape0.count + 1, op: "IntTensor.stack")
     var sh = shape0
     sh.insert(1, at: d)
-    return cat(tensors.map { IntTensor($0.scalars, shape: sh) }, dim: d)
+    return cat(tensors.map { IntTensor(int32Scalars: $0.int32Scalars, shape: sh) }, dim: d)
   }
 }

@@ -144,7 +144,7 @@ private func nestedBrackets<T>(_ values: [T], shape: [Int], indent: Int, summari
 extension IntTensor: CustomStringConvertible {
   /// PyTorch's `repr` of an integer tensor: `tensor([ 0,  5, 13])`.
   public var description: String {
-    if shape.isEmpty { return "tensor(\(scalars[0]))" }
+    if shape.isEmpty { return "tensor(\(int32Scalars[0]))" }
     if count == 0 { return "tensor([], size=(\(shape.map(String.init).joined(separator: ", "))), dtype=torch.int64)" }
     let width = scalars.map { String($0).count }.max() ?? 1
     return "tensor(" + IntTensor.format(scalars, shape: shape, indent: 7, summarize: count > 1000, width: width) + ")"

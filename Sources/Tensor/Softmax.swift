@@ -23,52 +23,17 @@ extension Tensor {
     alongLastDim(dim, op: "logSoftmax") { $0.softmaxLastDim(log: true) }
   }
 
+  /// Row-wise (log-)softmax over the last dim on `Kernels.softmaxForward` / `softmaxBackward`.
   func softmaxLastDim(log: Bool) -> Tensor {
     let x = contiguous()
     let n = rank == 0 ? 1 : shape[rank - 1]
     let rows = n == 0 ? 0 : count / n
     let out = Tensor(uninitialized: shape)
-    for r in 0..<rows {
-      let src = x.pointer + r * n, dst = out.pointer + r * n
-      var mx = -Float.infinity
-      for j in 0..<n { mx = Swift.max(mx, src[j]) }
-      if mx == -.infinity { mx = 0 }  // all -inf: avoid (-inf) - (-inf)
-      for j in 0..<n { dst[j] = src[j] - mx }
-      if log {
-        let tmp = UnsafeMutablePointer<Float>.allocate(capacity: n)
-        vexp(dst, tmp, count: n)
-        let logSum = Foundation.log(contiguousSum(tmp, n))
-        tmp.deallocate()
-        for j in 0..<n { dst[j] = dst[j] - logSum }
-      } else {
-        vexp(dst, dst, count: n)
-        let inv = 1 / contiguousSum(dst, n)
-        for j in 0..<n { dst[j] *= inv }
-      }
-    }
+    withExtendedLifetime(x) { softmaxForward(x.pointer, out.pointer, rows: rows, cols: n, log: log) }
     if Tensor.shouldRecord(self) {
       out.setGradFn(log ? "logSoftmax" : "softmax", [x]) { out, g, inputs in
-        let y = out.pointer, gs = g.pointer
         inputs[0].withGradBuffer { gx, accumulate in
-          for r in 0..<rows {
-            let yr = y + r * n, gr = gs + r * n, dst = gx + r * n
-            if log {
-              // d/dx of log-softmax: g − softmax · Σg
-              let s = contiguousSum(gr, n)
-              for j in 0..<n {
-                let v = gr[j] - Foundation.exp(yr[j]) * s
-                dst[j] = accumulate ? dst[j] + v : v
-              }
-            } else {
-              // d/dx of softmax: y · (g − Σ g·y)
-              var dot: Float = 0
-              for j in 0..<n { dot += gr[j] * yr[j] }
-              for j in 0..<n {
-                let v = yr[j] * (gr[j] - dot)
-                dst[j] = accumulate ? dst[j] + v : v
-              }
-            }
-          }
+          softmaxBackward(out.pointer, g.pointer, gx, rows: rows, cols: n, log: log, accumulate: accumulate)
         }
       }
     }
@@ -98,58 +63,20 @@ public func crossEntropy(_ logits: Tensor, _ targets: IntTensor, ignoreIndex: In
   let x = logits.contiguous()
   let rows = targets.count
   let probs = TensorStorage.allocate(capacity: rows * c)
-  var total: Float = 0
-  var used = 0
-  // Shift every row by its max, then one vectorised exp over the whole batch.
-  var maxima = [Float](repeating: 0, count: rows)
-  for r in 0..<rows {
-    let src = x.pointer + r * c, p = probs.base + r * c
-    var mx = -Float.infinity
-    for j in 0..<c { mx = Swift.max(mx, src[j]) }
-    for j in 0..<c { p[j] = src[j] - mx }
-    maxima[r] = mx
-  }
-  vexp(probs.base, probs.base, count: rows * c)
-  targets.scalars.withUnsafeBufferPointer { tp in
-    for r in 0..<rows {
-      let src = x.pointer + r * c, p = probs.base + r * c
-      let mx = maxima[r]
-      let s = contiguousSum(p, c)
-      let inv = 1 / s
-      // Probabilities below the smallest normal float (e^-88 and less) are flushed to 0: they
-      // cannot change any printed digit, and subnormal operands make every later GEMM on the
-      // gradient run many times slower on x86.
-      for j in 0..<c {
-        let v = p[j] * inv
-        p[j] = v < Float.leastNormalMagnitude ? 0 : v
-      }
-      let t = tp[r]
-      if let ig = ignoreIndex, t == ig { continue }
-      require(t >= 0 && t < c, "crossEntropy: target \(t) is out of range for \(c) classes")
-      // -(log_softmax(x)[t]) = -((x[t] - max) - log Σ exp(x - max)), as PyTorch computes it
-      total += -((src[t] - mx) - Foundation.log(s))
-      used += 1
+  let (total, used) = targets.int32Scalars.withUnsafeBufferPointer { tp in
+    withExtendedLifetime(x) {
+      crossEntropyForward(x.pointer, targets: tp.baseAddress!, probs: probs.base, rows: rows, cols: c, ignoreIndex: ignoreIndex)
     }
   }
   let out = Tensor(total / Float(used))
   if Tensor.shouldRecord(logits) {
-    let t = targets.scalars
+    let t = targets.int32Scalars
     out.setGradFn("crossEntropy", [x]) { _, g, inputs in
       let scale = g.pointer[0] / Float(used)
       inputs[0].withGradBuffer { gx, accumulate in
-        for r in 0..<rows {
-          let p = probs.base + r * c, dst = gx + r * c
-          let ignored = ignoreIndex.map { t[r] == $0 } ?? false
-          if ignored {
-            if !accumulate { for j in 0..<c { dst[j] = 0 } }
-            continue
-          }
-          if accumulate {
-            for j in 0..<c { dst[j] += p[j] * scale }
-          } else {
-            for j in 0..<c { dst[j] = p[j] * scale }
-          }
-          dst[t[r]] -= scale
+        t.withUnsafeBufferPointer { tp in
+          crossEntropyBackward(probs: probs.base, targets: tp.baseAddress!, gx, rows: rows, cols: c, scale: scale,
+                               ignoreIndex: ignoreIndex, accumulate: accumulate)
         }
       }
     }

@@ -6,6 +6,8 @@
 // caller's `row` closure then runs once per innermost row with the three start offsets and inner
 // strides, and holds the tight loop. Per element there is no closure call and no dispatch.
 
+import Kernels
+
 /// Drops size-1 dims and merges adjacent dims that all three stride lists traverse contiguously.
 func coalesce(_ shape: [Int], _ s0: [Int], _ s1: [Int], _ s2: [Int]) -> ([Int], [Int], [Int], [Int]) {
   var sh: [Int] = [], a: [Int] = [], b: [Int] = [], c: [Int] = []
@@ -62,16 +64,6 @@ protocol ElementFunction {
   func callAsFunction(_ a: Float, _ b: Float) -> Float
 }
 
-/// `a + b`.
-struct AddFunction: ElementFunction { @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a + b } }
-/// `a − b`.
-struct SubFunction: ElementFunction { @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a - b } }
-/// `a · b`.
-struct MulFunction: ElementFunction { @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a * b } }
-/// `a / b`.
-struct DivFunction: ElementFunction { @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a / b } }
-/// `b` (copies or assigns the second operand).
-struct SecondFunction: ElementFunction { @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { b } }
 /// `a + scale · b` (gradient accumulation, SGD steps).
 struct AddScaledFunction: ElementFunction {
   let scale: Float
@@ -116,15 +108,9 @@ func stridedCopy(_ shape: [Int],
   }
 }
 
-/// Sum of `n` contiguous floats: pairwise over halves down to blocks of at most 256, each block
-/// summed in 16 vector lanes. The order is fixed (so results never depend on threads), and the
-/// rounding error grows with log n instead of n: over lecture 2's 228,146 log-probabilities a
-/// plain 16-lane running sum is off by 7e-6 relative, the pairwise sum by about 1e-7.
-func contiguousSum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
-  if n <= 256 { return blockSum(x, n) }
-  let half = (n / 2 + 15) & ~15
-  return contiguousSum(x, half) + contiguousSum(x + half, n - half)
-}
+/// Sum of `n` contiguous floats in the engine's fixed pairwise order (`Kernels.pairwiseSum`).
+@inline(__always)
+func contiguousSum(_ x: UnsafePointer<Float>, _ n: Int) -> Float { pairwiseSum(x, n) }
 
 /// Column sums of a row-major `rows × columns` block into `out` (overwritten): rows added one
 /// after another up to 32 rows, pairwise over halves beyond, so long reductions along dim 0
@@ -145,21 +131,4 @@ func columnSums(_ x: UnsafePointer<Float>, rows: Int, columns: Int, into out: Un
   defer { rest.deallocate() }
   columnSums(x + half * columns, rows: rows - half, columns: columns, into: rest)
   for j in 0..<columns { out[j] += rest[j] }
-}
-
-/// Sum of at most a few hundred floats in 16 lanes, then across lanes.
-@inline(__always)
-func blockSum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
-  var j = 0
-  var acc = SIMD16<Float>(repeating: 0)
-  if n >= 16 {
-    let raw = UnsafeRawPointer(x)
-    while j + 16 <= n {
-      acc += raw.loadUnaligned(fromByteOffset: j &* 4, as: SIMD16<Float>.self)
-      j += 16
-    }
-  }
-  var s = acc.sum()
-  while j < n { s += x[j]; j += 1 }
-  return s
 }

@@ -15,7 +15,7 @@ extension Tensor {
     defer { withExtendedLifetime(x) {} }  // x may be a temporary copy read through raw pointers
     let out = Tensor(uninitialized: shape)
     let src = x.pointer, dst = out.pointer
-    for i in 0..<count { dst[i] = f(src[i]) }
+    Parallelism.forEachRange(count) { r in for i in r { dst[i] = f(src[i]) } }
     if Tensor.shouldRecord(self) {
       out.setGradFn(op, [self]) { out, g, inputs in
         let input = inputs[0]
@@ -25,10 +25,12 @@ extension Tensor {
         let xs = xc.pointer, ys = out.pointer, gs = g.pointer
         let n = out.count
         input.withGradBuffer { gx, accumulate in
-          if accumulate {
-            for i in 0..<n { gx[i] += gs[i] * derivative(xs[i], ys[i]) }
-          } else {
-            for i in 0..<n { gx[i] = gs[i] * derivative(xs[i], ys[i]) }
+          Parallelism.forEachRange(n) { r in
+            if accumulate {
+              for i in r { gx[i] += gs[i] * derivative(xs[i], ys[i]) }
+            } else {
+              for i in r { gx[i] = gs[i] * derivative(xs[i], ys[i]) }
+            }
           }
         }
       }
@@ -42,17 +44,20 @@ extension Tensor {
     let x = contiguous()
     defer { withExtendedLifetime(x) {} }  // x may be a temporary copy read through raw pointers
     let out = Tensor(uninitialized: shape)
-    vexp(x.pointer, out.pointer, count: count)
+    let (xp, op) = (x.pointer, out.pointer)
+    Parallelism.forEachRange(count) { r in vexp(xp + r.lowerBound, op + r.lowerBound, count: r.count) }
     if Tensor.shouldRecord(self) {
       out.setGradFn("exp", [self]) { out, g, inputs in
         let n = out.count, y = out.pointer, gs = g.pointer
         if inputs[0].canTakeOverGradient(g, of: out) {
-          for i in 0..<n { gs[i] = gs[i] * y[i] }
+          Parallelism.forEachRange(n) { r in for i in r { gs[i] = gs[i] * y[i] } }
           inputs[0].grad = g
           return
         }
         inputs[0].withGradBuffer { gx, accumulate in
-          if accumulate { for i in 0..<n { gx[i] += gs[i] * y[i] } } else { for i in 0..<n { gx[i] = gs[i] * y[i] } }
+          Parallelism.forEachRange(n) { r in
+            if accumulate { for i in r { gx[i] += gs[i] * y[i] } } else { for i in r { gx[i] = gs[i] * y[i] } }
+          }
         }
       }
     }
@@ -65,20 +70,23 @@ extension Tensor {
     let x = contiguous()
     defer { withExtendedLifetime(x) {} }  // x may be a temporary copy read through raw pointers
     let out = Tensor(uninitialized: shape)
-    vtanh(x.pointer, out.pointer, count: count)
+    let (xp, op) = (x.pointer, out.pointer)
+    Parallelism.forEachRange(count) { r in vtanh(xp + r.lowerBound, op + r.lowerBound, count: r.count) }
     if Tensor.shouldRecord(self) {
       out.setGradFn("tanh", [self]) { out, g, inputs in
         let n = out.count, y = out.pointer, gs = g.pointer
         if inputs[0].canTakeOverGradient(g, of: out) {
-          for i in 0..<n { gs[i] = gs[i] * (1 - y[i] * y[i]) }
+          Parallelism.forEachRange(n) { r in for i in r { gs[i] = gs[i] * (1 - y[i] * y[i]) } }
           inputs[0].grad = g
           return
         }
         inputs[0].withGradBuffer { gx, accumulate in
-          if accumulate {
-            for i in 0..<n { gx[i] += gs[i] * (1 - y[i] * y[i]) }
-          } else {
-            for i in 0..<n { gx[i] = gs[i] * (1 - y[i] * y[i]) }
+          Parallelism.forEachRange(n) { r in
+            if accumulate {
+              for i in r { gx[i] += gs[i] * (1 - y[i] * y[i]) }
+            } else {
+              for i in r { gx[i] = gs[i] * (1 - y[i] * y[i]) }
+            }
           }
         }
       }

@@ -131,3 +131,23 @@ import Testing
     #expect(a.nextUInt64() == b.nextUInt64())
   }
 }
+
+@Suite struct GeneratorStateTests {
+  @Test func stateWordsRestoreTheStreamMidway() {
+    var g = TorchGenerator(seed: 1337)
+    _ = g.randint(low: 0, high: 100, count: 700)   // past one twist
+    _ = g.normal(1, mean: 0, std: 1)                 // leaves no cache, or one, depending on path
+    let words = g.stateWords
+    var restored = TorchGenerator(stateWords: words)!
+    #expect(restored.stateWords == words)
+    #expect(restored.randint(low: 0, high: 1000, count: 50) == g.randint(low: 0, high: 1000, count: 50))
+    #expect(restored.normal(3, mean: 0, std: 1) == g.normal(3, mean: 0, std: 1))
+  }
+
+  @Test func damagedStateIsRejected() {
+    var words = TorchGenerator(seed: 1).stateWords
+    #expect(TorchGenerator(stateWords: Array(words.dropLast())) == nil)
+    words[1] = 625
+    #expect(TorchGenerator(stateWords: words) == nil)
+  }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 import Testing
 @testable import Tensor
 
@@ -21,13 +22,7 @@ private func reference(_ a: Tensor, _ b: Tensor, _ op: ElementOp) -> [Float] {
   let out = Tensor.zeros(shape)
   let sa = broadcastStrides(shape: a.shape, strides: a.strides, to: shape)
   let sb = broadcastStrides(shape: b.shape, strides: b.strides, to: shape)
-  switch op {
-  case .add: stridedBinary(shape, dst: out.pointer, out.strides, a.pointer, sa, b.pointer, sb, AddFunction())
-  case .sub: stridedBinary(shape, dst: out.pointer, out.strides, a.pointer, sa, b.pointer, sb, SubFunction())
-  case .mul: stridedBinary(shape, dst: out.pointer, out.strides, a.pointer, sa, b.pointer, sb, MulFunction())
-  case .div: stridedBinary(shape, dst: out.pointer, out.strides, a.pointer, sa, b.pointer, sb, DivFunction())
-  case .second: stridedBinary(shape, dst: out.pointer, out.strides, a.pointer, sa, b.pointer, sb, SecondFunction())
-  }
+  stridedBinary(shape, dst: out.pointer, out.strides, a.pointer, sa, b.pointer, sb, op)
   return out.scalars
 }
 
