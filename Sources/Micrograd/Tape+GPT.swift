@@ -61,6 +61,8 @@ extension Tape {
     if staging.count < perRow * w.rows {
       staging = Array(repeating: Node(data: 0, constant: 0, lhs: -1, rhs: -1, op: .leaf), count: perRow * w.rows)
     }
+    var mulNode = Node(data: 0, constant: 0, lhs: -1, rhs: -1, op: .mul)
+    var addNode = Node(data: 0, constant: 0, lhs: -1, rhs: -1, op: .add)
     var outputs: [Var] = []
     outputs.reserveCapacity(w.rows)
     let start = nodes.count
@@ -73,19 +75,25 @@ extension Tape {
             let row = w.first + r * fanIn
             // Python creates w₀·x₀, then w₁·x₁ and the sum, then w₂·x₂ and the sum, …
             var acc = n[row].data * n[Int(xs[0].index)].data
-            out[j] = Node(data: acc, constant: 0, lhs: Int32(truncatingIfNeeded: row), rhs: xs[0].index, op: .mul)
+            mulNode.data = acc; mulNode.lhs = Int32(truncatingIfNeeded: row); mulNode.rhs = xs[0].index
+            out[j] = mulNode
             var accIndex = Int32(truncatingIfNeeded: start + j)
             j += 1
             for i in 1..<fanIn {
               let product = n[row + i].data * n[Int(xs[i].index)].data
-              out[j] = Node(data: product, constant: 0, lhs: Int32(truncatingIfNeeded: row + i), rhs: xs[i].index, op: .mul)
+              mulNode.data = product; mulNode.lhs = Int32(truncatingIfNeeded: row + i); mulNode.rhs = xs[i].index
+              out[j] = mulNode
               let productIndex = Int32(truncatingIfNeeded: start + j)
               j += 1
               acc = acc + product
-              out[j] = Node(data: acc, constant: 0, lhs: accIndex, rhs: productIndex, op: .add)
+              addNode.data = acc; addNode.lhs = accIndex; addNode.rhs = productIndex
+              out[j] = addNode
               accIndex = Int32(truncatingIfNeeded: start + j)
               j += 1
             }
+            // Mark the row's last node with its number of terms: the depth-first ordering below
+            // then handles the whole row at once (`add` ignores its constant otherwise).
+            if fanIn > 1 { out[j - 1].constant = Double(fanIn) }
             outputs.append(Var(index: accIndex))
           }
         }
@@ -146,11 +154,15 @@ extension Tape {
     if r < 0 || r >= nodes.count { fatalError("Tape.backwardInDepthFirstOrder: node \(r) not on a tape of \(nodes.count)") }
     if grads.count < nodes.count { grads.append(contentsOf: repeatElement(0, count: nodes.count - grads.count)) }
     let count = nodes.count
-    var order = [Int32](repeating: 0, count: count)
+    // (Scratch arrays left uninitialised: every entry read was written first. Tape.swift's types are
+    // used through stored properties and `switch` only: this file is compiled apart from it in a
+    // debug build, where a call to `Op.rawValue` or `Node.init` would not be inlined.)
+    var order = [Int32](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     var orderCount = 0
-    var visited = [Bool](repeating: false, count: count)
+    var visited = [UInt8](repeating: 0, count: count)
     // The stack holds node indices; a negative entry −(i + 1) means "operands done, emit i".
-    var stack = [Int32](repeating: 0, count: 2 * count + 2)
+    // Each node is expanded once and pushes at most itself and two operands: 3·count + 1 entries.
+    var stack = [Int32](unsafeUninitializedCapacity: 3 * count + 2) { _, initialized in initialized = 3 * count + 2 }
     nodes.withUnsafeBufferPointer { nodeBuffer in
       visited.withUnsafeMutableBufferPointer { seen in
         stack.withUnsafeMutableBufferPointer { stackBuffer in
@@ -163,20 +175,38 @@ extension Tape {
               top -= 1
               let entry = s[top]
               if entry < 0 {
-                o[orderCount] = -entry - 1
+                o[orderCount] = -entry - 1  // (a `linear` row is placed as its last node)
                 orderCount += 1
                 continue
               }
               let i = Int(entry)
-              if seen[i] { continue }
-              seen[i] = true
+              if seen[i] != 0 { continue }
+              seen[i] = 1
               let node = n[i]
-              if node.op == .leaf { continue }  // no operands: nothing to order
+              if case .leaf = node.op { continue }  // no operands: nothing to order
               s[top] = -entry - 1
               top += 1
+              if case .add = node.op, node.constant > 0 {
+                // The last node of a `linear` row of K terms: nodes i − 2(K − 1) … i are the row,
+                // w₀x₀, w₁x₁, +, w₂x₂, +, …, created in the order Python's depth-first search
+                // reaches them. Explore the row's inputs x₀, x₁, … (the products' second
+                // operands) in that order, then emit the whole row at once.
+                let terms = Int(node.constant)
+                let start = i - 2 * (terms - 1)
+                for j in start..<i { seen[j] = 1 }
+                var t = terms - 1
+                while t >= 0 {
+                  let x = Int(n[t == 0 ? start : start + 2 * t - 1].rhs)
+                  if seen[x] == 0 { if case .leaf = n[x].op {} else { s[top] = Int32(x); top += 1 } }
+                  t -= 1
+                }
+                continue
+              }
               // Push the second operand first so the first is explored first (Python's order).
-              if node.rhs >= 0 && !seen[Int(node.rhs)] { s[top] = node.rhs; top += 1 }
-              if node.lhs >= 0 && !seen[Int(node.lhs)] { s[top] = node.lhs; top += 1 }
+              // Leaves are never pushed: they have no operands and need no place in the order.
+              let b = Int(node.rhs), a = Int(node.lhs)
+              if b >= 0 && seen[b] == 0 { if case .leaf = n[b].op {} else { s[top] = node.rhs; top += 1 } }
+              if a >= 0 && seen[a] == 0 { if case .leaf = n[a].op {} else { s[top] = node.lhs; top += 1 } }
             }
           }
         }
@@ -199,8 +229,24 @@ extension Tape {
             case .leaf:
               break
             case .add:
-              g[l] += out
-              g[rr] += out
+              if node.constant > 0 {
+                // A whole `linear` row: its sums pass `out` on unchanged (∂(a + b)/∂a = 1), so
+                // every product wₜ·xₜ receives exactly `out`; walk the products last to first,
+                // as the node-by-node sweep would, without its chain of loads and stores.
+                let terms = Int(node.constant)
+                let start = i - 2 * (terms - 1)
+                var t = terms - 1
+                while t >= 0 {
+                  let product = n[t == 0 ? start : start + 2 * t - 1]
+                  let w = Int(product.lhs), x = Int(product.rhs)
+                  g[w] += n[x].data * out
+                  g[x] += n[w].data * out
+                  t -= 1
+                }
+              } else {
+                g[l] += out
+                g[rr] += out
+              }
             case .mul:
               g[l] += n[rr].data * out
               g[rr] += n[l].data * out
