@@ -124,16 +124,33 @@ extension Tape {
   }
 }
 
-/// `x ** y` exactly as CPython computes a float power: a call of the C library's `pow`.
+/// `x ** y` exactly as CPython computes a float power: the C library's `pow`, bit for bit.
 ///
 /// Why not `Foundation.pow(g, 2)` in the lecture: with a constant exponent the optimiser rewrites
 /// `pow(x, 2.0)` as `x * x` and `pow(x, 0.5)` as `sqrt(x)`. Both are correctly rounded; glibc's
-/// `pow` is not always (its error bound is 0.52 ulp), so the rewrite changes a last bit now and
-/// then — and microgpt's Adam runs `g ** 2` and `v_hat ** 0.5` four million times. Kept out of
-/// line (and out of the caller's module) so the exponent is never a constant to the optimiser.
+/// `pow` is not always (its documented error bound is 0.52 ulp), so the rewrite changes a last bit
+/// now and then — and microgpt's Adam runs `g ** 2` and `v_hat ** 0.5` four million times each.
+///
+/// Those two calls are also a sixth of the training time, so they take a shortcut that cannot
+/// change the result: `x·x` and `√x` are correctly rounded, and the exact rounding error is
+/// known (an FMA gives it). When the exact result lies within 0.45 ulp of the rounded one, every
+/// other double is more than 0.55 ulp away, so a `pow` accurate to 0.52 ulp must return the same
+/// number; only the rare near-halfway cases call `pow` itself. Kept out of line (and out of the
+/// caller's module) so that the exponent is never a constant to the optimiser.
 @inline(never)
 public func cpythonPow(_ x: Double, _ y: Double) -> Double {
-  Foundation.pow(x, y)
+  if y == 2 {
+    let p = x * x
+    if p.isNormal {
+      let error = (-p).addingProduct(x, x)  // x·x − p, exactly
+      if abs(error) <= 0.45 * p.ulp { return p }
+    }
+  } else if y == 0.5 && x.isNormal && x > 0 {
+    let r = x.squareRoot()
+    let residual = x.addingProduct(-r, r)  // x − r², to 1 part in 2⁵³
+    if abs(residual / (2 * r)) <= 0.45 * r.ulp { return r }
+  }
+  return Foundation.pow(x, y)
 }
 
 extension Tape {
