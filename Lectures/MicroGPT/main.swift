@@ -164,6 +164,7 @@ let parameters = nb.cell("The parameters: 4,192 numbers drawn from gauss(0, 0.08
   let stateDict = StateDict(wte: wte, wpe: wpe, lmHead: lmHead, layers: layers)
   let numParams = tape.count
   c.print("num params: \(numParams)")
+  c.result("parameters", "\(numParams)", headline: "\(numParams) parameters")
   let attention = 4 * nEmbd * nEmbd, mlp = 2 * 4 * nEmbd * nEmbd
   c.worked("parameter count", formula: "wte + wpe + lm_head + 4·(n_embd²) + fc1 + fc2",
            substituted: "\(wte.count) + \(wpe.count) + \(lmHead.count) + 4·\(nEmbd * nEmbd) + \(mlp / 2) + \(mlp / 2)",
@@ -563,6 +564,8 @@ let training = nb.cell("Training: one name per step, Adam, linear decay", """
       adam --> trunc["truncate the tape to the parameters"]
       trunc --> doc
     """, terminalText: nil)
+  c.result("loss at step 1", f4(losses[0]))
+  c.result("loss at step \(steps)", f4(losses[steps - 1]), headline: "loss \(f4(losses[0])) → \(f4(losses[steps - 1]))")
   if steps == 1000 {
     c.compare("loss at step 1", ours: losses[0], reference: ReferenceMeasurements.microgptLossStep1, decimals: 4,
               source: "microgpt in CPython")
@@ -604,6 +607,7 @@ nb.cell("Sampling: new names, one token at a time", """
     samples.append(sample)
   }
   c.print("samples:", samples.joined(separator: " "))
+  c.result("samples", samples.prefix(5).joined(separator: ", "), headline: "samples: " + samples.prefix(5).joined(separator: ", "))
   c.mermaid("""
     flowchart LR
       start["BOS at position 0"] --> gpt["gpt(token, pos, cache)"]

@@ -16,7 +16,7 @@ let usage = """
 
 /// Every workload, in the order they are run. Each engine adds its own in its own file.
 let allWorkloads: [Workload] = kernelWorkloads() + randomWorkloads + tensorWorkloads
-  + microgradWorkloads() + nnWorkloads
+  + microgradWorkloads() + microgptWorkloads() + nnWorkloads
 
 var json = false
 var windows = 7
