@@ -164,7 +164,7 @@ let parameters = nb.cell("The parameters: 4,192 numbers drawn from gauss(0, 0.08
   let stateDict = StateDict(wte: wte, wpe: wpe, lmHead: lmHead, layers: layers)
   let numParams = tape.count
   c.print("num params: \(numParams)")
-  c.result("parameters", "\(numParams)", headline: "\(numParams) parameters")
+  c.result("parameters", "\(numParams)", headline: "\(numParams)")
   let attention = 4 * nEmbd * nEmbd, mlp = 2 * 4 * nEmbd * nEmbd
   c.worked("parameter count", formula: "wte + wpe + lm_head + 4·(n_embd²) + fc1 + fc2",
            substituted: "\(wte.count) + \(wpe.count) + \(lmHead.count) + 4·\(nEmbd * nEmbd) + \(mlp / 2) + \(mlp / 2)",
@@ -464,8 +464,10 @@ let training = nb.cell("Training: one name per step, Adam, linear decay", """
   Each step takes the next document, wraps it in BOS tokens, and feeds it one token at a time,
   position by position, sharing one KV cache. At every position the model predicts the next token;
   the loss there is −log p(correct next token) (cross-entropy), and the document's loss is their
-  mean. `backward` sends the gradient of that mean to all 4,192 parameters in one reverse sweep of
-  the tape, and Adam updates each parameter with its own step size:
+  mean. Backward sends the gradient of that mean to all 4,192 parameters, visiting the nodes in
+  micrograd's own order (a depth-first search from the loss, walked backwards), so that every
+  gradient is added up in the same order as in CPython and rounds the same way. Then Adam updates
+  each parameter with its own step size:
 
   m ← β1·m + (1 − β1)·g,   v ← β2·v + (1 − β2)·g²,   p ← p − lr_t · m̂ / (√v̂ + ε)
 
@@ -565,7 +567,7 @@ let training = nb.cell("Training: one name per step, Adam, linear decay", """
       trunc --> doc
     """, terminalText: nil)
   c.result("loss at step 1", f4(losses[0]))
-  c.result("loss at step \(steps)", f4(losses[steps - 1]), headline: "loss \(f4(losses[0])) → \(f4(losses[steps - 1]))")
+  c.result("loss at step \(steps)", f4(losses[steps - 1]), headline: f4(losses[steps - 1]))
   if steps == 1000 {
     c.compare("loss at step 1", ours: losses[0], reference: ReferenceMeasurements.microgptLossStep1, decimals: 4,
               source: "microgpt in CPython")
@@ -607,7 +609,7 @@ nb.cell("Sampling: new names, one token at a time", """
     samples.append(sample)
   }
   c.print("samples:", samples.joined(separator: " "))
-  c.result("samples", samples.prefix(5).joined(separator: ", "), headline: "samples: " + samples.prefix(5).joined(separator: ", "))
+  c.result("samples", samples.prefix(5).joined(separator: ", "), headline: samples.prefix(5).joined(separator: ", "))
   c.mermaid("""
     flowchart LR
       start["BOS at position 0"] --> gpt["gpt(token, pos, cache)"]
