@@ -25,6 +25,13 @@ public struct Console: Sendable {
     color ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
   }
 
+  /// Markdown prose as the terminal shows it: emphasis and code as styles when this console has
+  /// colour (plain text otherwise), wrapped to `width` columns (the terminal's, by default)
+  /// without breaking words. See `TerminalText.render`.
+  public func prose(_ markdown: String, width: Int? = nil, indent: String = "") -> String {
+    TerminalText.render(markdown, width: width ?? TerminalText.terminalWidth(), color: color, indent: indent)
+  }
+
   /// Writes to standard output.
   public func out(_ text: String) {
     FileHandle.standardOutput.write(Data(text.utf8))
@@ -33,6 +40,16 @@ public struct Console: Sendable {
   /// Writes to standard error.
   public func err(_ text: String) {
     FileHandle.standardError.write(Data(text.utf8))
+  }
+
+  /// Whether colour is wanted: output is a terminal, `NO_COLOR` is unset or empty
+  /// (https://no-color.org), and `TERM` is not `dumb` (a terminal that shows escape codes as text).
+  public static func colorAllowed(environment: [String: String] = ProcessInfo.processInfo.environment,
+                                  isTerminal: Bool = Console.isTerminal(1)) -> Bool {
+    guard isTerminal else { return false }
+    if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
+    if environment["TERM"] == "dumb" { return false }
+    return true
   }
 
   /// True when file descriptor `fd` is a terminal.

@@ -11,6 +11,9 @@ import Testing
         """)
       c.print(x)
       c.think("Why (really)?", answer: "\(x) reasons")
+      c.worked("y", formula: "x + 1", substituted: "1 + 1",
+               result: "\(x + 1)")
+      c.result("x", "\(x)", headline: "1")
 
       // page:hide
       let plumbing = 3
@@ -104,7 +107,8 @@ import Testing
     #expect(kind.usageError != nil)
     var unknown = KnobBoard(settings: [("hiden", "300")])
     _ = unknown.declare("hidden", lecture: 200, help: "h", allowed: nil)
-    #expect(unknown.usageError?.message.contains("unknown knob 'hiden' (knobs: hidden)") == true)
+    #expect(unknown.usageError?.message.contains("unknown knob 'hiden', did you mean 'hidden'? (knobs: hidden)") == true)
+    #expect(KnobBoard.distance("lr", "lr") == 0 && KnobBoard.distance("", "ab") == 2 && KnobBoard.distance("steps", "step") == 1)
     var choice = KnobBoard(settings: [("init", "gauss")])
     #expect(choice.declare("init", lecture: "kaiming", help: "i", choices: ["kaiming", "randn"]) == "kaiming")
     #expect(choice.usageError?.message.contains("one of kaiming, randn") == true)
