@@ -41,10 +41,11 @@ extension LectureInfo {
         explanation: "The heads split the embedding: head_dim = n_embd / n_head = 16 / 4 = 4. Their outputs are concatenated back to 16."),
       Question(
         id: "mg-init-loss",
-        prompt: "A model that gives every one of the 27 tokens the same probability has what loss per token? (natural log, 4 decimals)",
-        kind: .numeric(answer: 3.2958, tolerance: 5e-4),
-        explanation: "−ln(1/27) = ln 27 ≈ 3.2958. microgpt's first loss, 3.3660, is a little higher: small random weights give "
-          + "logits near 0 but not exactly 0, and being confidently wrong costs more than being uniformly unsure."),
+        prompt: "A model that gives each of microgpt's 27 tokens the same probability has loss ln 27. What is its perplexity e^loss?",
+        kind: .numeric(answer: 27, tolerance: 1e-6),
+        explanation: "e^(ln 27) = 27: perplexity counts the tokens the model is hesitating between. microgpt's first loss, "
+          + "3.3660 (perplexity 28.96), is a little worse than this uniform guess: small random weights give logits near 0 "
+          + "but not exactly 0, and being confidently wrong costs more than being uniformly unsure."),
       Question(
         id: "mg-bos",
         prompt: "Why can one BOS token mark both the start and the end of a name?",
