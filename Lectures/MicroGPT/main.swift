@@ -236,6 +236,16 @@ nb.cell("Worked example: softmax of [2, 1, 0.1], the max trick, and temperature"
     rows.append(["\(temperature)", p.map { String(format: "%.3f", $0) }.joined(separator: "  ")])
   }
   c.table(["temperature", "probabilities of [2, 1, 0.1]"], rows)
+  c.mermaid("""
+    flowchart LR
+      z["logits z"] --> t["z / T"]
+      t --> m["subtract max"]
+      m --> e["exp"]
+      e --> s["sum"]
+      e --> d["e / sum"]
+      s --> d
+      d --> p["probabilities (sum to 1)"]
+    """, terminalText: nil)
   c.print("without the max trick, scores [1000, 999]: e^1000 =", exp(1000.0), "→", exp(1000.0) / (exp(1000.0) + exp(999.0)))
   c.print("with it:", softmax([1000, 999]).map { String(format: "%.4f", $0) }.joined(separator: ", "))
   c.think("Why does subtracting the max not change the probabilities?", answer: """
@@ -394,6 +404,20 @@ let model = nb.cell("The model: one token in, 27 logits out", """
   c.print("probabilities (first 5):", probs.prefix(5).map { f4(tape.data($0)) }.joined(separator: " "),
           " sum:", f4(probs.map { tape.data($0) }.reduce(0, +)))
   c.print("nodes recorded for one token:", tape.count - parameters.value.numParams)
+  c.mermaid("""
+    flowchart LR
+      w0["wq[0][0] (leaf)"] --> m0["×"]
+      x0["x₀"] --> m0
+      w1["wq[0][1] (leaf)"] --> m1["×"]
+      x1["x₁"] --> m1
+      m0 --> a1["+"]
+      m1 --> a1
+      w2["wq[0][2] (leaf)"] --> m2["×"]
+      x2["x₂"] --> m2
+      a1 --> a2["+"]
+      m2 --> a2
+      a2 --> more["… + w₁₅·x₁₅ = q₀"]
+    """, terminalText: nil)
   return Model(forward: gpt, softmax: softmax)
 }
 
