@@ -107,10 +107,7 @@ let data = nb.cell("The data: one document per name, shuffled", """
   sees the same name as CPython's.
   """) { c in
   var random = PythonRandom(seed: Int(nb.seed))
-  let text = try nb.readText("names.txt")
-  var docs = text.split(separator: "\n", omittingEmptySubsequences: false)
-    .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-    .filter { !$0.isEmpty }
+  var docs = try Names(text: nb.readText("names.txt")).words  // the non-empty lines, checked to be a–z
   random.shuffle(&docs)
   c.print("num docs: \(docs.count)")
   c.print("first documents after the shuffle:", docs.prefix(8).joined(separator: ", "))
@@ -686,17 +683,22 @@ nb.cell("Closing: the same ideas on tensors", """
     return step(Array(tokens.dropLast()), Array(tokens.dropFirst()), rows: 1)
   }
   var losses: [Float] = []
-  for i in 0..<50 { losses.append(nameStep(docs[i])) }
+  for i in 0..<50 { losses.append(nameStep(docs[i % docs.count])) }
   c.print("tensor GPT, the first 50 names one per step: loss \(f4(Double(losses[0]))) → \(f4(Double(losses[49])))")
   // A batch: 32 windows of 16 tokens from the names written one after another (BOS between them).
-  let stream = docs[100..<400].flatMap { encode($0).dropLast() }
+  var stream: [Int] = []
+  var next = 100
+  while stream.count < 32 * 17 {
+    stream += encode(docs[next % docs.count]).dropLast()
+    next += 1
+  }
   var bx: [Int] = [], by: [Int] = []
   for row in 0..<32 {
     bx += stream[(row * 17)..<(row * 17 + blockSize)]
     by += stream[(row * 17 + 1)...(row * 17 + blockSize)]
   }
   let scalarStep = training.value.seconds / Double(steps)
-  let one = c.timed("tensor GPT, one step on one name", runs: 20) { nameStep(docs[50]) }
+  let one = c.timed("tensor GPT, one step on one name", runs: 20) { nameStep(docs[50 % docs.count]) }
   let batch = c.timed("tensor GPT, one step on a batch of 32 × 16 tokens", runs: 10) { step(bx, by, rows: 32) }
   c.timing("per training step, CPU: microgpt on the scalar tape \(String(format: "%.3f", 1000 * scalarStep)) ms (one name); tensor GPT \(String(format: "%.3f", 1000 * one.cpuSeconds / 20)) ms (one name), \(String(format: "%.3f", 1000 * batch.cpuSeconds / 10)) ms (512 tokens, ~70 names' worth)")
   c.note("""
