@@ -32,3 +32,23 @@ public enum ReferenceMeasurements {
     machine: "2 vCPUs of an Intel Xeon with AVX-512, the machine of the README's benchmark table",
     source: "`torch_reference.py micrograd`, median of 7")
 }
+
+extension ReferenceMeasurements {
+  /// microgpt's first parameter, `wte[0][0]` after `random.seed(42)`, the shuffle and one
+  /// `random.gauss(0, 0.08)`, as CPython 3.11 prints it (`../shared/fixtures/microgpt.json`).
+  public static let microgptFirstParameter = -0.04273180935726127
+  /// microgpt's loss at step 1 and at step 1000, printed with four decimals by the original.
+  public static let microgptLossStep1 = 3.3660
+  /// microgpt's loss at step 1000.
+  public static let microgptLossStep1000 = 2.6497
+  /// The original's 20 samples at temperature 0.5 after 1,000 steps (CPython 3.11).
+  public static let microgptSamples = ["kamon", "ann", "karai", "jaire", "vialan", "karia", "yeran", "anna", "areli",
+                                       "kaina", "konna", "keylen", "liole", "alerin", "earan", "lenne", "kana", "lara",
+                                       "alela", "anton"]
+  /// CPython 3.11's training time for microgpt's 1,000 steps on this project's machine.
+  public static let microgptCPythonTraining = ReferenceMeasurement(
+    what: "microgpt's 1,000 training steps in CPython 3.11.7",
+    milliseconds: 321_064.8,
+    machine: "2 cores of an AMD EPYC (Zen 3, AVX2)",
+    source: "`../shared/bench/microgpt_reference.py`, one run")
+}

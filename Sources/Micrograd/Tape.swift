@@ -164,7 +164,7 @@ public struct Tape: Sendable {
           case .exp:
             g[l] += node.data * out
           case .log:
-            g[l] += out / n[l].data
+            g[l] += (1 / n[l].data) * out  // micrograd's local grad 1/x, then × out
           case .tanh:
             g[l] += (1 - node.data * node.data) * out
           case .relu:

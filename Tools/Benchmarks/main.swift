@@ -48,7 +48,7 @@ while let arg = args.popFirst() {
 
 /// Every workload, in the order they are run. Each engine adds its own in its own file.
 let allWorkloads: [Workload] = kernelWorkloads() + randomWorkloads + tensorWorkloads
-  + microgradWorkloads() + nnWorkloads + tokenizerWorkloads()
+  + microgradWorkloads() + microgptWorkloads() + nnWorkloads + tokenizerWorkloads()
 if listOnly {
   for w in allWorkloads { print("\(w.name)  (\(w.config))") }
   exit(0)
