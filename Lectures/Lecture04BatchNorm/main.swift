@@ -15,7 +15,10 @@ let steps = nb.knob("steps", standard: 10_000, fast: 200, full: 200_000,
                     "training steps of each single-hidden-layer run (the loss log)", in: 2...1_000_000)
 let deepSteps = nb.knob("deep_steps", standard: 1000, fast: 60, full: 1000,
                         "training steps of the deep network (the lecture stops after 1,000)", in: 1...200_000)
-let gainKnob = Float(nb.knob("gain", 5.0 / 3.0, "gain of the deep network's Linear layers (5/3 for tanh)", in: 0.01...10))
+let gainKnob = Float(nb.knob("gain", 1.0, "gain of the deep BatchNorm network's Linear layers (the notebook's stored cell: 1.0)", in: 0.01...10))
+
+/// Training steps of exercise E01 (all-zero init).
+let e01Steps = nb.byMode(standard: 2000, fast: 100, full: 20_000)
 
 let nEmbd = 10, nHidden = 200, blockSize = 3, batchSize = 32
 
@@ -123,6 +126,14 @@ struct DeepNet {
   var parameters: [Tensor] { [C] + layers.parameters() }
   var namedParameters: [(name: String, tensor: Tensor)] { [("C", C)] + layers.namedParameters() }
   func logits(_ X: IntTensor) -> Tensor { layers(C[X].view(-1, nEmbd * blockSize)) }
+  /// Logits with every layer in evaluation mode (BatchNorm uses its running statistics),
+  /// leaving the outputs recorded by the last training step for the diagnostics.
+  func evaluate(_ X: IntTensor) -> Tensor {
+    layers.eval()
+    layers.recordsOutputs = false
+    defer { layers.train(); layers.recordsOutputs = true }
+    return Tensor.withNoGrad { logits(X) }
+  }
 }
 
 /// How a deep run's weights start: the lecture's randn/√fan_in times `gain` (the last layer
@@ -188,6 +199,18 @@ var Ydev: IntTensor { data.value.Ydev }
 /// PyTorch's numbers apply: the lecture's seed and settings, and the lecture's names.txt.
 var isReference: Bool { nb.usesLectureSettings && names.isLectureFile }
 
+/// The mean loss over a whole split, like `splitLoss` but summed per block of 1,000 rows in
+/// Double: one float32 running total over 182,625 losses drifts by about 1e-4 (PyTorch sums
+/// pairwise), enough to change the fourth decimal the lecture prints.
+func fullLoss(_ X: IntTensor, _ Y: IntTensor, logits: (IntTensor) -> Tensor) -> Float {
+  var total = 0.0
+  for start in stride(from: 0, to: Y.count, by: 1000) {
+    let rows = start..<Swift.min(start + 1000, Y.count)
+    total += Double(splitLoss(X[rows], Y[rows], logits: logits)) * Double(rows.count)
+  }
+  return Float(total / Double(Y.count))
+}
+
 /// Draws a recipe's parameters and the first minibatch from one generator seeded `nb.seed`.
 @MainActor func stepZero(_ r: Recipe) -> StepZero {
   var g = TorchGenerator(seed: nb.seed)
@@ -221,7 +244,7 @@ var isReference: Bool { nb.usesLectureSettings && names.isLectureFile }
     losses.append(loss.item())
     if i % 500 == 0 { c.status("loss \(f4(loss.item()))") }
   }
-  let tr = splitLoss(Xtr, Ytr) { model.logits($0) }, va = splitLoss(Xdev, Ydev) { model.logits($0) }
+  let tr = fullLoss(Xtr, Ytr) { model.logits($0) }, va = fullLoss(Xdev, Ydev) { model.logits($0) }
   return Run(recipe: r, model: model, losses: losses, train: tr, val: va)
 }
 
@@ -241,6 +264,24 @@ let starter = nb.cell("The starter code, line by line", """
   units saturate, it learns slowly or not at all. The first loss printed is the first clue.
   """) { c -> Float in
   c.print("train examples:", Xtr.shape[0], "  validation examples:", Xdev.shape[0], "  vocabulary:", V)
+  // page:hide
+  do {  // how long this run's training will take here (terminal only)
+    var gt = TorchGenerator(seed: nb.seed)
+    let single = SingleLayerMLP(kaiming, vocabulary: V, generator: &gt), deepProbe = deepNet(batchNorm: true, weights: .lecture(gain: 5.0 / 3.0), generator: &gt)
+    let one = c.timed("one single-layer training step", runs: 20) {
+      let ix = IntTensor.randint(low: 0, high: Xtr.shape[0], shape: [batchSize], generator: &gt)
+      crossEntropy(single.logits(Xtr[ix], training: true), Ytr[ix]).backward()
+    }
+    let two = c.timed("one deep training step", runs: 10) {
+      let ix = IntTensor.randint(low: 0, high: Xtr.shape[0], shape: [batchSize], generator: &gt)
+      crossEntropy(deepProbe.logits(Xtr[ix]), Ytr[ix]).backward()
+    }
+    let singleSteps = 5 * steps + e01Steps
+    let deepTotal = 7 * (deepSteps + 1) + Swift.min(300, deepSteps) + 1
+    c.timing(String(format: "estimated training time of this run: about %.0f s (%d single-layer steps, %d deep steps)",
+                    Double(singleSteps) * one.seconds * 1.3 + Double(deepTotal) * two.seconds * 1.3, singleSteps, deepTotal))
+  }
+  // page:show
   var g = TorchGenerator(seed: nb.seed)                        // g = torch.Generator().manual_seed(2147483647)
   let C = Tensor.randn([V, nEmbd], generator: &g)              // (27, 10) embedding table
   let W1 = Tensor.randn([nEmbd * blockSize, nHidden], generator: &g)   // (30, 200)
@@ -441,7 +482,7 @@ let bnRun = nb.cell("BatchNorm: make the pre-activations unit Gaussian, by force
   let dMean = Tensor.maxAbsDifference(calibrated.mean, model.bnmeanRunning), dStd = Tensor.maxAbsDifference(calibrated.std, model.bnstdRunning)
   let running = (model.bnmeanRunning, model.bnstdRunning)
   (model.bnmeanRunning, model.bnstdRunning) = calibrated
-  let calTrain = splitLoss(Xtr, Ytr) { model.logits($0) }, calVal = splitLoss(Xdev, Ydev) { model.logits($0) }
+  let calTrain = fullLoss(Xtr, Ytr) { model.logits($0) }, calVal = fullLoss(Xdev, Ydev) { model.logits($0) }
   (model.bnmeanRunning, model.bnstdRunning) = running
   c.table(["inference statistics", "train", "validation"], [
     ["running mean/std (momentum 0.001)", f4(run.train), f4(run.val)],
@@ -551,8 +592,10 @@ let deep = nb.cell("PyTorch-ifying the code: a deep network of modules", """
   (weights `randn(fan_in, fan_out) / √fan_in`, optional bias), `BatchNorm1d` (gain γ, bias β,
   running mean and **variance**, momentum 0.1, ε = 1e-5, a `training` flag) and `Tanh`, then
   stacks five hidden layers of 100. At init the last BatchNorm's γ is multiplied by 0.1 (the
-  output starts unconfident, as W2 × 0.01 did), and every other Linear's weights by the tanh
-  gain 5/3. Without BatchNorm the Linear layers keep their bias and the last Linear's weights
+  output starts unconfident, as W2 × 0.01 did), and every other Linear's weights by a gain:
+  5/3 for tanh without BatchNorm; with BatchNorm the notebook's stored cell uses 1.0, because
+  normalisation makes the forward pass nearly independent of it (a cell below shows how
+  much). Without BatchNorm the Linear layers keep their bias and the last Linear's weights
   take the × 0.1. The lecture trains it for 1,000 steps only, to look inside.
   """) { c -> DeepRun in
   var g0 = TorchGenerator(seed: nb.seed)
@@ -666,15 +709,270 @@ nb.cell("Evaluation with BatchNorm in eval mode", """
   After only 1,000 steps the losses are high, but train ≈ validation: no overfitting yet.
   """) { c in
   let net = deep.value.net
-  net.layers.eval()
-  let tr = splitLoss(Xtr, Ytr, logits: net.logits), va = splitLoss(Xdev, Ydev, logits: net.logits)
-  net.layers.train()
+  let tr = fullLoss(Xtr, Ytr, logits: net.evaluate), va = fullLoss(Xdev, Ydev, logits: net.evaluate)   // layer.training = False
   if isReference && deepSteps == 1000 {
     c.compare([Comparison("train", ours: f4(tr), reference: "2.4003"), Comparison("val", ours: f4(va), reference: "2.3982")], source: "notebook")
   } else {
     c.table(["split", "loss (\(deep.value.losses.count) steps)"], [["train", f4(tr)], ["val", f4(va)]])
   }
   c.result("deep net after \(deep.value.losses.count) steps, train / val", "\(f4(tr)) / \(f4(va))", headline: "\(f4(tr)) / \(f4(va))")
+}
+
+/// One deep run's summary for the comparison tables.
+struct DeepSummary {
+  let label: String
+  let run: DeepRun
+  let activationStd: [Double], saturation: [Double], gradientStd: [Double]
+  let weightRatio: Double       // mean log10 update:data of the 100×100 weights over the last steps
+  let lastRatio: Double         // the same for the output layer's weight
+  var finalLoss: Float { let t = run.losses.suffix(100); return t.reduce(0, +) / Float(t.count) }
+}
+
+@MainActor func summarise(_ label: String, _ run: DeepRun) -> DeepSummary {
+  let acts = Diagnostics.activations(run.net.layers, threshold: 0.97)
+  let grads = Diagnostics.activationGradients(run.net.layers)
+  let named = run.net.namedParameters
+  let tail = run.updateRatios.suffix(100)
+  func meanRatio(_ ks: [Int]) -> Double {
+    let v = tail.flatMap { row in ks.compactMap { row[$0] } }.filter(\.isFinite)
+    return v.reduce(0, +) / Double(Swift.max(v.count, 1))
+  }
+  let square = named.indices.filter { named[$0].tensor.shape == [100, 100] }
+  let out = named.indices.last { named[$0].tensor.rank == 2 }!
+  return DeepSummary(label: label, run: run, activationStd: acts.map(\.stats.std), saturation: acts.map(\.saturation),
+                     gradientStd: grads.map(\.stats.std), weightRatio: meanRatio(square), lastRatio: meanRatio([out]))
+}
+
+let variants = nb.cell("With and without BatchNorm, gain too small and too large", """
+  Why does the gain need to be 5/3, and what does BatchNorm buy? The lecture takes BatchNorm
+  out (the Linear layers get their biases back) and varies the gain. Without BatchNorm, a gain
+  that is **too small** lets the activations shrink from layer to layer (tanh of a small number
+  is about the number, and each layer scales it down); **too large** saturates them. Only near
+  5/3 do the statistics stay put through the stack, and this is a 5-layer net: the deeper, the
+  more exact the gain must be. **With** BatchNorm every layer's pre-activation is normalised,
+  so the forward statistics no longer depend on the gain at all; what changes is the update:data
+  ratio (BatchNorm is invariant to the weight scale, so larger weights get relatively smaller
+  updates), which the learning rate then has to match.
+  """) { c -> [String: DeepSummary] in
+  let main = "BatchNorm, gain \(gainKnob == 1 ? "1" : String(format: "%.2f", gainKnob))"
+  var result: [String: DeepSummary] = [main: summarise(main, deep.value)]
+  let settings: [(String, Bool, Float)] = [("no BatchNorm, gain 5/3", false, 5.0 / 3.0), ("no BatchNorm, gain 0.5", false, 0.5),
+                                           ("no BatchNorm, gain 3", false, 3), ("BatchNorm, gain 0.2", true, 0.2), ("BatchNorm, gain 5", true, 5)]
+  for (label, batchNorm, gain) in settings {
+    var g = TorchGenerator(seed: nb.seed)
+    let net = deepNet(batchNorm: batchNorm, weights: .lecture(gain: gain), generator: &g)
+    result[label] = summarise(label, try trainDeep(c, net, steps: deepSteps, label: label, generator: &g))
+  }
+  let order = [main] + settings.map(\.0)
+  func span(_ v: [Double], _ f: String) -> String { "\(String(format: f, v.first ?? .nan)) → \(String(format: f, v.last ?? .nan))" }
+  c.table(["network (\(deepSteps + 1) steps)", "tanh std, layer 2 → 14", "saturated, 2 → 14", "gradient std, 2 → 14", "log10 update:data (100×100 / last)", "loss, last 100 steps"],
+          order.map { k in
+    let s = result[k]!
+    return [k, span(s.activationStd, "%.2f"), span(s.saturation.map { $0 * 100 }, "%.1f%%"), span(s.gradientStd, "%.1e"),
+            String(format: "%.2f / %.2f", s.weightRatio, s.lastRatio), f4(s.finalLoss)]
+  })
+  c.figure(LinePlot(title: "std of each Tanh layer's output after training", xLabel: "Tanh layer (1 = first)", yLabel: "std",
+                    series: order.map { k in Series(k, xs: result[k]!.activationStd.indices.map { Double($0 + 1) }, ys: result[k]!.activationStd, markers: true) }),
+           name: "variants-activation-std")
+  c.figure(LinePlot(title: "gradient std at each Tanh layer", xLabel: "Tanh layer (1 = first)", yLabel: "std of dloss/dt",
+                    series: order.map { k in Series(k, xs: result[k]!.gradientStd.indices.map { Double($0 + 1) }, ys: result[k]!.gradientStd, markers: true) }),
+           name: "variants-gradient-std")
+  let small = result["no BatchNorm, gain 0.5"]!, large = result["no BatchNorm, gain 3"]!
+  c.think("Read the table: what happens to the activations without BatchNorm when the gain is 0.5, and when it is 3? And with BatchNorm?",
+          answer: "Gain 0.5: the tanh std falls from \(String(format: "%.2f", small.activationStd.first!)) in the first layer to \(String(format: "%.2f", small.activationStd.last!)) in the last, the signal fading through the stack. Gain 3: \(String(format: "%.1f%%", large.saturation.max()! * 100)) of a layer's units saturated at most, and the gradients no longer match across layers. With BatchNorm the activation columns barely move with the gain, because every layer is renormalised; the gain now shows up only in the update:data ratio, which BatchNorm does not fix.")
+  return result
+}
+
+/// Runs one of the course's experiments and prints its diagnostic table.
+@MainActor func experiment(_ c: Cell, _ label: String, _ run: DeepRun) {
+  let stride = Swift.max(1, run.losses.count / 500)
+  let xs = Swift.stride(from: 0, to: run.losses.count, by: stride).map(Double.init)
+  c.figure(LinePlot(title: "\(label): log10 loss and fraction of saturated tanh units", xLabel: "step", series: [
+    Series("log10 minibatch loss", xs: xs, ys: xs.map { Double(Foundation.log10(run.losses[Int($0)])) }),
+    Series("saturated (|t| > 0.97), mean over layers", xs: xs, ys: xs.map { run.saturation[Int($0)] }),
+  ]), name: "experiment-" + label.lowercased().split(separator: " ").prefix(2).joined(separator: "-").filter { $0.isLetter || $0.isNumber || $0 == "-" })
+  let table = DiagnosticTable(model: run.net.layers, parameters: run.net.namedParameters.filter { $0.tensor.rank == 2 })
+  c.table(table.headers, table.rows)
+}
+
+let experiment1 = nb.cell("Experiment 1 (course): every weight N(0, 1)", """
+  The course's week plan asks for three experiments on the deep network, each with the
+  diagnostic helper (`DiagnosticTable`, one aligned table per call: every Tanh layer's mean,
+  std and saturation at |a| > 0.99, every weight's gradient mean, std and grad:data). The
+  first is the naive init: every weight a standard normal, no 1/√fan_in, no gain, no BatchNorm.
+  Each pre-activation is then a sum of 30 or 100 unit terms (std 5.5 or 10), every layer
+  saturates, and little gradient gets through.
+  """) { c -> DeepSummary in
+  var g = TorchGenerator(seed: nb.seed)
+  let net = deepNet(batchNorm: false, weights: .standardNormal, generator: &g)
+  let run = try trainDeep(c, net, steps: deepSteps, label: "experiment 1", generator: &g)
+  experiment(c, "Experiment 1 N(0,1)", run)
+  c.print(String(format: "loss at step 0: %.4f (uniform: %.4f); saturated at step 0: %.1f%%, at the end: %.1f%%",
+                 run.losses[0], Foundation.log(Double(V)), run.saturation[0] * 100, run.saturation.last! * 100))
+  return summarise("N(0, 1) weights, no BatchNorm", run)
+}
+
+nb.cell("Experiment 2 (course): Kaiming init", """
+  The same network with the lecture's init: weights randn/√fan_in times the tanh gain 5/3,
+  the last layer × 0.1, no BatchNorm (the variant trained in the previous cell). The loss
+  starts near ln 27 and decreases smoothly, and the activation statistics are healthy.
+  """) { c in
+  let s = variants.value["no BatchNorm, gain 5/3"]!
+  experiment(c, "Experiment 2 Kaiming", s.run)
+  c.print(String(format: "loss at step 0: %.4f; saturated at step 0: %.1f%%, at the end: %.1f%%", s.run.losses[0], s.run.saturation[0] * 100, s.run.saturation.last! * 100))
+}
+
+nb.cell("Experiment 3 (course): BatchNorm, and the three side by side", """
+  Add BatchNorm after every Linear (the network of the diagnostics cells) and compare how fast
+  the three reach the same loss. The table measures convergence as the first step whose
+  50-step average minibatch loss is below a target, and the final level as the mean of the
+  last 100 steps.
+  """) { c in
+  let runs = [experiment1.value, variants.value["no BatchNorm, gain 5/3"]!, summarise("BatchNorm", deep.value)]
+  let names3 = ["1: N(0, 1), no BatchNorm", "2: Kaiming, no BatchNorm", "3: BatchNorm (the diagnostics' network)"]
+  experiment(c, "Experiment 3 BatchNorm", runs[2].run)
+  let window = Swift.min(50, runs[0].run.losses.count)
+  func smoothed(_ l: [Float]) -> [Double] {
+    (0...(l.count - window)).map { i in Double(l[i..<(i + window)].reduce(0, +)) / Double(window) }
+  }
+  c.figure(LinePlot(title: "the three experiments: \(window)-step average of the minibatch loss", xLabel: "step", yLabel: "loss",
+                    series: zip(names3, runs).map { Series($0, ys: smoothed($1.run.losses)) }), name: "experiments-loss")
+  let target: Double = 2.8
+  c.table(["experiment", "loss at step 0", "first step with \(window)-step mean < \(target)", "loss, last 100 steps", "saturated at the end"],
+          zip(names3, runs).map { name, s in
+    let first = smoothed(s.run.losses).firstIndex { $0 < target }
+    return [name, f4(s.run.losses[0]), first.map { "\($0 + window - 1)" } ?? "not within \(s.run.losses.count)", f4(s.finalLoss),
+            String(format: "%.1f%%", s.run.saturation.last! * 100)]
+  })
+  c.think("Which of the three would you pick for a 50-layer network, and why?",
+          answer: "BatchNorm (or another normalisation layer): Kaiming init fixes the statistics at step 0 only, and by hand, for one depth and one nonlinearity; the N(0, 1) run shows what happens when that is off. Normalisation keeps every layer's pre-activations at unit scale throughout training, which is why the table's third row converges at least as fast as the second even in five layers, and why deep nets train at all.")
+}
+
+nb.cell("What to check first when training feels off", """
+  The course's reflection question, as a checklist computed on a **deliberately broken run**
+  (N(0, 1) weights, no BatchNorm, learning rate 1.0) beside the healthy BatchNorm run. Each
+  check prints what it measured and whether it fires:
+  1. **activation magnitudes per layer**: saturated or vanishing Tanh outputs;
+  2. **gradient magnitudes per parameter group**: layers whose gradients differ by large factors;
+  3. **the initialisation scale**: the first loss against −ln(1/27), and each weight's std·√fan_in against the gain;
+  4. **the smoothness of the loss curve**: the typical step-to-step jump of log10 loss;
+  5. **the learning rate's magnitude**: the update:data ratio against 10⁻³.
+  """) { c in
+  var g = TorchGenerator(seed: nb.seed)
+  let brokenNet = deepNet(batchNorm: false, weights: .standardNormal, generator: &g)
+  let initStd = brokenNet.layers.namedParameters().filter { $0.tensor.rank == 2 }.map { TensorStats($0.tensor).std * Double($0.tensor.shape[0]).squareRoot() }
+  let broken = try trainDeep(c, brokenNet, steps: Swift.min(300, deepSteps), lr: 1.0, label: "broken run", generator: &g, stopOnNaN: false)
+  var gh = TorchGenerator(seed: nb.seed)
+  let healthyInit = deepNet(batchNorm: true, weights: .lecture(gain: gainKnob), generator: &gh).layers.namedParameters()
+    .filter { $0.tensor.rank == 2 }.map { TensorStats($0.tensor).std * Double($0.tensor.shape[0]).squareRoot() }
+  @MainActor func checks(_ run: DeepRun, initScale: [Double]) -> [(String, Bool)] {
+    let acts = Diagnostics.activations(run.net.layers, threshold: 0.97)
+    let worstSat = acts.map(\.saturation).max() ?? 0, smallest = acts.map(\.stats.std).min() ?? 0
+    let grads = Diagnostics.activationGradients(run.net.layers).map(\.stats.std)
+    let spread = (grads.max() ?? 0) / Swift.max(grads.min() ?? 0, .leastNormalMagnitude)
+    let uniform = Foundation.log(Double(V))
+    let scale = initScale.dropLast().map { $0 / (5.0 / 3.0) }
+    let half = run.losses.suffix(run.losses.count / 2).map { Double(Foundation.log10($0)) }
+    let jumps = zip(half.dropFirst(), half).map { Swift.abs($0 - $1) }
+    let jump = jumps.reduce(0, +) / Double(Swift.max(jumps.count, 1))
+    let named = run.net.namedParameters
+    let ratios = named.indices.filter { named[$0].tensor.rank == 2 }.map { k -> Double in
+      let v = run.updateRatios.suffix(50).compactMap { $0[k] }.filter(\.isFinite).sorted()
+      return v.isEmpty ? .nan : v[v.count / 2]
+    }
+    let highest = ratios.max() ?? .nan
+    return [
+      (String(format: "most saturated layer %.1f%%, smallest std %.2f", worstSat * 100, smallest), worstSat > 0.10 || smallest < 0.2),
+      (String(format: "gradient std across Tanh layers differs %.1f×", spread), !(spread < 4)),
+      (String(format: "step-0 loss %.2f vs ln %d = %.2f; std·√fan_in / gain %.2f…%.2f", run.losses[0], V, uniform, scale.min() ?? 0, scale.max() ?? 0),
+       Double(run.losses[0]) > 1.5 * uniform || scale.contains { $0 > 2 || $0 < 0.5 }),
+      (String(format: "mean |Δ log10 loss| per step %.3f", jump), !(jump < 0.1)),
+      (String(format: "largest median log10 update:data %.2f", highest), !(highest < -1.5)),
+    ]
+  }
+  let bad = checks(broken, initScale: initStd), good = checks(deep.value, initScale: healthyInit)
+  let titles = ["activation magnitudes", "gradient magnitudes", "initialisation scale", "loss-curve smoothness", "learning rate"]
+  c.table(["check", "broken run (N(0, 1), lr 1.0)", "", "healthy run (BatchNorm, lr 0.1)", ""], titles.indices.map { i in
+    [titles[i], bad[i].0, bad[i].1 ? "FIRES" : "ok", good[i].0, good[i].1 ? "FIRES" : "ok"]
+  })
+  c.print("broken run: \(bad.filter(\.1).count) of 5 checks fire; healthy run: \(good.filter(\.1).count) of 5.")
+  c.think("The broken run's loss does go down. Why is that not enough reassurance?",
+          answer: "A loss that decreases says something is learning, not that everything is: with \(bad.filter(\.1).count) checks firing, most hidden units are saturated, the lower layers barely receive gradient, and the steps are far larger than 1/1000 of the weights. The net is fitting mostly through the last layer, and it will stall well above what the same architecture reaches when initialised properly. The checks find that in a few hundred steps instead of after a day of training.")
+}
+
+// MARK: - Exercises
+
+nb.exercise("E01: initialise every weight and bias to zero", """
+  *E01.* Set all of C, W1, b1, W2 and b2 to zero and train the single-hidden-layer net. The
+  network trains only partially. Which parameters learn, which do not, and why?
+  """) { c in
+  let n = e01Steps
+  let zero = [Tensor.zeros([V, nEmbd]), Tensor.zeros([nEmbd * blockSize, nHidden]), Tensor.zeros([nHidden]),
+              Tensor.zeros([nHidden, V]), Tensor.zeros([V])].map { $0.requiringGrad() }
+  let (C, W1, b1, W2, b2) = (zero[0], zero[1], zero[2], zero[3], zero[4])
+  let labels = ["C", "W1", "b1", "W2", "b2"]
+  var g = TorchGenerator(seed: nb.seed)
+  var firstGrads: [Float] = []
+  var losses: [Float] = []
+  for i in c.steps(n, "E01 zero init") {
+    let ix = IntTensor.randint(low: 0, high: Xtr.shape[0], shape: [batchSize], generator: &g)
+    let h = (C[Xtr[ix]].view(-1, nEmbd * blockSize).matmul(W1) + b1).tanh()
+    let loss = crossEntropy(h.matmul(W2) + b2, Ytr[ix])
+    for p in zero { p.grad = nil }
+    loss.backward()
+    if i == 0 { firstGrads = zero.map { $0.grad!.abs().max().item() } }
+    for p in zero { p.data.addInPlace(p.grad!, scale: i < n / 2 ? -0.1 : -0.01) }
+    losses.append(loss.item())
+  }
+  c.table(["parameter", "max |grad| at step 0", "max |value| after \(n) steps"], labels.indices.map { k in
+    [labels[k], String(format: "%.2e", firstGrads[k]), String(format: "%.4f", zero[k].abs().max().item())]
+  })
+  let counts = (0..<V).map { k in Double(Ytr.scalars.filter { $0 == k }.count) }
+  let total = counts.reduce(0, +)
+  let entropy = -counts.filter { $0 > 0 }.map { ($0 / total) * Foundation.log($0 / total) }.reduce(0, +)
+  let train = fullLoss(Xtr, Ytr) { X in (C[X].view(-1, nEmbd * blockSize).matmul(W1) + b1).tanh().matmul(W2) + b2 }
+  c.worked("best loss of a model that ignores its input", formula: "−Σ p(c) ln p(c) over the 27 next-character frequencies",
+           substituted: "entropy of the training split's targets", result: String(format: "%.4f", entropy))
+  c.print("train loss after \(n) steps: \(f4(train))  (−ln(1/27) = \(f4(Foundation.log(Float(V)))))")
+  c.think("Why does only b2 learn?", answer: """
+    With every weight zero, h = tanh(0) = 0 for every input. The gradient of W2 is hᵀ·dlogits = 0,
+    and the gradient reaching h is dlogits·W2ᵀ = 0, so W1, b1 and C get exactly 0 too (the table's
+    zeros). Only b2, added straight to the logits, gets a gradient, and it learns the frequency of
+    each next character: the loss falls to \(f4(train)), the entropy of the next-character
+    frequencies (\(String(format: "%.4f", entropy))) that a model ignoring its input can reach, and stays there.
+    Nothing ever breaks the tie: every hidden unit is identical and stays so (the symmetry argument),
+    which is why weights are initialised randomly, and small rather than zero.
+    """)
+}
+
+nb.exercise("E02: fold BatchNorm into the preceding Linear", """
+  *E02.* After training, BatchNorm in evaluation mode is a fixed per-feature affine map.
+  Fold each BatchNorm's γ, β and running statistics into the Linear before it
+  (`foldBatchNorm` in `Sources/NN/BatchNormFolding.swift`), and verify that inference gives the
+  same logits. Here on the trained deep network: six Linear+BatchNorm pairs become six Linears.
+  """) { c in
+  let net = deep.value.net
+  var folded: [any Module] = []
+  let layers = net.layers.layers
+  var i = 0
+  while i < layers.count {
+    if let linear = layers[i] as? Linear, i + 1 < layers.count, let bn = layers[i + 1] as? BatchNorm1d {
+      folded.append(foldBatchNorm(linear, bn))
+      i += 2
+    } else {
+      folded.append(layers[i])
+      i += 1
+    }
+  }
+  let foldedNet = Sequential(folded)
+  let a = net.evaluate(Xdev)                                                     // BatchNorm in eval mode
+  let b = Tensor.withNoGrad { foldedNet(net.C[Xdev].view(-1, nEmbd * blockSize)) } // folded
+  c.print("layers: \(layers.count) → \(folded.count); trained numbers besides C: \(net.layers.parameterCount) parameters + \(net.layers.namedBuffers().map { $0.tensor.count }.reduce(0, +)) running statistics → \(foldedNet.parameterCount) parameters")
+  c.table(["", "BatchNorm in eval mode", "folded"], [
+    ["validation loss", f4(crossEntropy(a, Ydev).item()), f4(crossEntropy(b, Ydev).item())],
+  ])
+  c.print(String(format: "max |logit difference| over the %d × %d validation logits: %.2e", a.shape[0], a.shape[1], Tensor.maxAbsDifference(a, b)))
+  c.think("The logits differ in the last digits. Why not exactly zero?", answer: "Folding changes the order of float32 operations: (x·W − μ)·s versus x·(W·s) − μ·s round differently, about one unit in the last place per operation, and six layers add those up. The functions are identical; the difference is the size of float32 rounding, far below anything that changes a prediction.")
 }
 
 nb.run()
