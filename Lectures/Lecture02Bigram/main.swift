@@ -21,8 +21,8 @@ enum Reference {
 
 let smoothing = nb.knob("smoothing", 1, "fake counts added to every bigram of the counting model", in: 0...1_000_000)
 let steps = nb.knob("steps", standard: 100, fast: 10, full: 300, "gradient-descent steps of the neural bigram", in: 1...100_000)
-let lr = nb.knob("lr", Float(50), "learning rate of the neural bigram", in: 1e-4...1000)
-let reg = nb.knob("reg", Float(0.01), "weight of the regularisation 0.01·mean(W²)", in: 0...100)
+let lr = Float(nb.knob("lr", 50.0, "learning rate of the neural bigram", in: 1e-4...1000))
+let reg = Float(nb.knob("reg", 0.01, "weight of the regularisation 0.01·mean(W²)", in: 0...100))
 
 // MARK: - Part 1: counting
 
@@ -303,7 +303,7 @@ let smoothedLoss = nb.cell("The loss of the whole data set, float32 and float64"
   the training data (we gave probability to bigrams never seen), in exchange for no zeros.
   This page quotes the float64 values from here on.
   """) { c -> Double in
-  func nll(_ model: Tensor) -> (f32Sum: Float, f64Sum: Double, n: Int) {
+  @MainActor func nll(_ model: Tensor) -> (f32Sum: Float, f64Sum: Double, n: Int) {
     var s32: Float = 0, s64: Double = 0, n = 0
     let table = model.scalars
     for w in words {
@@ -594,7 +594,7 @@ nb.cell("Sampling from the neural network", """
   """) { c in
   let trained = training.value.W.detach()
   let nSteps = training.value.losses.count
-  func rowProbs(_ ix: Int) -> [Float] {
+  @MainActor func rowProbs(_ ix: Int) -> [Float] {
     let logits = oneHot(IntTensor([ix]), numClasses: V).matmul(trained)
     let counts = logits.exp()
     return (counts / counts.sum(dim: 1, keepdim: true)).scalars
@@ -638,43 +638,64 @@ nb.cell("Sampling from the neural network", """
 
 // MARK: - Exercises
 
-/// Average NLL (float64) of an n-gram count model with `smoothing` fake counts: `order` 2 is the
-/// bigram (context: the previous character), 3 the trigram (the previous two). Counts come from
-/// `train`, the loss from `eval`. Every name is framed with `order − 1` dots in front and one after.
-@MainActor func ngramLoss(order: Int, train: [String], eval: [String], smoothing s: Double) -> Double {
-  let contexts = Int(Foundation.pow(Double(V), Double(order - 1)))
-  var table = [Double](repeating: 0, count: contexts * V)
-  func examples(_ w: String) -> [(context: Int, next: Int)] {
-    let ix = [Int](repeating: 0, count: order - 1) + w.map { names.stoi[$0]! } + [0]
-    return (order - 1..<ix.count).map { i in (ix[(i - order + 1)..<i].reduce(0) { $0 * V + $1 }, ix[i]) }
-  }
-  for w in train { for e in examples(w) { table[e.context * V + e.next] += 1 } }
-  var rowSums = [Double](repeating: 0, count: contexts)
-  for r in 0..<contexts { for j in 0..<V { rowSums[r] += table[r * V + j] } }
-  var sum = 0.0, n = 0
-  for w in eval {
-    for e in examples(w) {
-      sum -= Foundation.log((table[e.context * V + e.next] + s) / (rowSums[e.context] + s * Double(V)))
-      n += 1
+/// An n-gram count model: `order` 2 is the bigram (context: the previous character), 3 the
+/// trigram (the previous two). Every name is framed with `order − 1` dots in front and one after;
+/// the counts are taken once, and `loss` scores any list of names with any smoothing.
+@MainActor struct NgramModel {
+  let order: Int
+  let counts: [Double]        // (contexts × V), row-major
+  let rowSums: [Double]
+
+  /// Every (context index, next index) example of `words`.
+  static func examples(_ words: [String], order: Int) -> [(context: Int, next: Int)] {
+    let stoi = names.stoi, v = V
+    var out: [(Int, Int)] = []
+    for w in words {
+      let ix = [Int](repeating: 0, count: order - 1) + w.map { stoi[$0]! } + [0]
+      for i in (order - 1)..<ix.count {
+        var context = 0
+        for k in (i - order + 1)..<i { context = context * v + ix[k] }
+        out.append((context, ix[i]))
+      }
     }
+    return out
   }
-  return sum / Double(n)
+
+  init(order: Int, train: [String]) {
+    self.order = order
+    let v = V
+    let contexts = Int(Foundation.pow(Double(v), Double(order - 1)))
+    var counts = [Double](repeating: 0, count: contexts * v)
+    for e in Self.examples(train, order: order) { counts[e.context * v + e.next] += 1 }
+    var rowSums = [Double](repeating: 0, count: contexts)
+    for r in 0..<contexts { for j in 0..<v { rowSums[r] += counts[r * v + j] } }
+    self.counts = counts
+    self.rowSums = rowSums
+  }
+
+  /// Average NLL (float64) of `examples` with `s` fake counts in every cell.
+  func loss(_ examples: [(context: Int, next: Int)], smoothing s: Double) -> Double {
+    let v = V
+    var sum = 0.0
+    for e in examples { sum -= Foundation.log((counts[e.context * v + e.next] + s) / (rowSums[e.context] + s * Double(v))) }
+    return sum / Double(examples.count)
+  }
 }
 
-nb.cell("Exercise E01: a trigram model", """
+nb.exercise("E01: a trigram model", """
   *E01.* Train a trigram language model: take two characters as input to predict the third.
   Counting is enough (the same method as part 1, with a table of 27 × 27 contexts). Is it better
   than the bigram? Both are scored as in the loss cell: average NLL over every example of the
   file, with +1 smoothing.
   """) { c in
   guard V <= 150 else { c.print("A vocabulary of \(V) symbols makes the trigram table \(V)³ cells: skipped."); return }
-  let bigram = ngramLoss(order: 2, train: words, eval: words, smoothing: Double(smoothing))
-  let trigram = ngramLoss(order: 3, train: words, eval: words, smoothing: Double(smoothing))
+  let bigram = NgramModel(order: 2, train: words).loss(NgramModel.examples(words, order: 2), smoothing: Double(smoothing))
+  let trigram = NgramModel(order: 3, train: words).loss(NgramModel.examples(words, order: 3), smoothing: Double(smoothing))
   c.table(["model", "contexts", "average NLL (+\(smoothing), float64)"], [
     ["bigram", "\(V)", String(format: "%.4f", bigram)],
     ["trigram", "\(V)² = \(V * V)", String(format: "%.4f", trigram)],
   ])
-  c.think("Is the trigram better, and can you trust this comparison?", answer: String(format: """
+  c.note(String(format: """
     On the training data the trigram scores %.4f against the bigram's %.4f (%@ by %.4f). Two characters \
     of context pin down the next one more sharply (after "qu" comes a vowel; after "q" alone, almost \
     anything is possible). But this is the loss on the very names that were counted: a model with \
@@ -682,7 +703,7 @@ nb.cell("Exercise E01: a trigram model", """
     """, trigram, bigram, trigram < bigram ? "better" : "worse", Swift.abs(bigram - trigram), V * V))
 }
 
-nb.cell("Exercises E02 and E03: train/dev/test, and smoothing tuned on dev", """
+nb.exercise("E02 and E03: train/dev/test, and smoothing tuned on dev", """
   *E02.* Split the names 80% / 10% / 10% (train, dev, test), count on train only, and score
   bigram and trigram on the others. *E03.* The smoothing strength is a hyperparameter: try
   several, pick the one with the lowest **dev** loss, and only then look at the test loss once.
@@ -694,19 +715,22 @@ nb.cell("Exercises E02 and E03: train/dev/test, and smoothing tuned on dev", """
     return
   }
   var rows: [[String]] = []
+  var trigram: NgramModel? = nil
+  var devExamples: [(context: Int, next: Int)] = [], testExamples: [(context: Int, next: Int)] = []
   for order in [2, 3] {
-    rows.append([order == 2 ? "bigram" : "trigram"] + [train, dev, test].map {
-      String(format: "%.4f", ngramLoss(order: order, train: train, eval: $0, smoothing: Double(smoothing)))
-    })
+    let model = NgramModel(order: order, train: train)
+    let sets = [train, dev, test].map { NgramModel.examples($0, order: order) }
+    rows.append([order == 2 ? "bigram" : "trigram"] + sets.map { String(format: "%.4f", model.loss($0, smoothing: Double(smoothing))) })
+    if order == 3 { (trigram, devExamples, testExamples) = (model, sets[1], sets[2]) }
   }
   c.table(["model (+\(smoothing), counted on \(train.count) train names)", "train", "dev", "test"], rows)
   let strengths: [Double] = [0.001, 0.01, 0.03, 0.1, 0.3, 1, 3, 10]
-  let devLosses = strengths.map { ngramLoss(order: 3, train: train, eval: dev, smoothing: $0) }
+  let devLosses = strengths.map { trigram!.loss(devExamples, smoothing: $0) }
   c.table(["trigram smoothing", "dev loss"], zip(strengths, devLosses).map { ["\($0)", String(format: "%.4f", $1)] })
   let best = devLosses.indices.min { devLosses[$0] < devLosses[$1] }!
-  let testLoss = ngramLoss(order: 3, train: train, eval: test, smoothing: strengths[best])
+  let testLoss = trigram!.loss(testExamples, smoothing: strengths[best])
   c.print(String(format: "best on dev: smoothing %g (dev %.4f); test loss at that setting, looked at once: %.4f", strengths[best], devLosses[best], testLoss))
-  c.think("Why choose the smoothing on dev rather than on train or test?", answer: String(format: """
+  c.note(String(format: """
     On train, less smoothing always looks better (the counts already fit those names; fake counts only \
     dilute them), so train would pick the smallest value. Test must stay unseen by every choice, or its \
     number stops measuring new names. Dev is the independent referee: here it picks %g, where the dev \
@@ -714,7 +738,7 @@ nb.cell("Exercises E02 and E03: train/dev/test, and smoothing tuned on dev", """
     """, strengths[best], devLosses[best], testLoss))
 }
 
-nb.cell("Exercises E04 and E05: indexing instead of one-hot, and F.cross_entropy", """
+nb.exercise("E04 and E05: indexing instead of one-hot, and F.cross_entropy", """
   *E04.* `one_hot(xs) @ W` only selects rows of W, so index them directly: `W[xs]`. Same loss,
   same gradient, far less work. *E05.* Replace exp / normalise / pick / log / mean with
   `F.cross_entropy`: one fused, numerically safe operation with the same value.
@@ -738,15 +762,16 @@ nb.cell("Exercises E04 and E05: indexing instead of one-hot, and F.cross_entropy
     ["loss (trained W, no regularisation)", String(format: "%.6f", viaOneHot), String(format: "%.6f", viaIndex)],
     ["multiply-adds in the forward pass", "\(xs.count) · \(V) · \(V) = \(xs.count * V * V)", "0 (a row copy)"],
   ])
-  c.print(String(format: "|loss difference| = %.1e, largest |gradient difference| = %.1e (float32 rounding: the two add in different orders)",
+  c.print(String(format: "|loss difference| = %.1e, largest |gradient difference| = %.1e",
                  Swift.abs(viaOneHot - viaIndex), gradDiff))
-  c.think("Why are the two losses equal only to rounding, not bit for bit?", answer: """
-    The mathematics is the same, but the float32 operations are not: cross_entropy subtracts each row's \
-    maximum before exponentiating and works with log-probabilities (log-sum-exp), while the manual \
-    version exponentiates the raw logits and takes the log of a rounded probability. Each rounds \
-    differently in the last bit; the mean over \(xs.count) examples keeps the difference near 1e-7. \
-    The fused version is the one to use: it cannot overflow for large logits, and its backward pass \
-    is one formula, softmax − one_hot.
+  let lossDiff = Swift.abs(viaOneHot - viaIndex)
+  c.note("""
+    The mathematics is the same; the float32 arithmetic is not. cross_entropy subtracts each row's \
+    maximum before exponentiating and works with log-probabilities (log-sum-exp), the manual version \
+    takes the log of a rounded probability; and the two means add their \(xs.count) terms differently. \
+    \(lossDiff < 1e-6 ? "Here the losses agree to \(String(format: "%.0e", max(lossDiff, 1e-9))): rounding only." : "Here they differ by \(String(format: "%.1e", lossDiff)): more than per-term rounding explains, so one of the two means is a running float32 sum, whose error grows with the number of terms (the loss cell measured the same effect), while the other sums pairwise.")
+    Use the fused version: it cannot overflow for large logits, and its backward pass is one \
+    formula, softmax − one_hot.
     """)
 }
 

@@ -58,9 +58,9 @@ let block = nb.knob("block", 3, "context length (characters) of the final model"
 let embedding = nb.knob("embedding", 10, "embedding dimensions of the final model", in: 1...256)
 let hidden = nb.knob("hidden", 200, "hidden units of the final model", in: 1...4096)
 let batch = nb.knob("batch", 32, "minibatch size of the final model", in: 1...4096)
-let lr = nb.knob("lr", Float(0.1), "learning rate of the final model", in: 1e-5...10)
-let lrLate = nb.knob("lr_late", Float(0.01), "learning rate after the decay step", in: 1e-6...10)
-let outScale = nb.knob("out_scale", Float(1), "factor on the initial W2 and b2 of the final model (E02)", in: 0...10)
+let lr = Float(nb.knob("lr", 0.1, "learning rate of the final model", in: 1e-5...10))
+let lrLate = Float(nb.knob("lr_late", 0.01, "learning rate after the decay step", in: 1e-6...10))
+let outScale = Float(nb.knob("out_scale", 1.0, "factor on the initial W2 and b2 of the final model (E02)", in: 0...10))
 let steps = nb.knob("steps", standard: 100_000, fast: 1000, full: 200_000, "training steps of the final model", in: 1...10_000_000)
 
 // MARK: - Cells
@@ -231,7 +231,7 @@ nb.cell("Why F.cross_entropy", """
   """) { c in
   let safe = Tensor([-2, -3, 0, 5])
   let big = Tensor([-100, -3, 0, 100])
-  func naive(_ l: Tensor) -> [Float] { let e = l.exp(); return (e / e.sum()).scalars }
+  @MainActor func naive(_ l: Tensor) -> [Float] { let e = l.exp(); return (e / e.sum()).scalars }
   c.table(["logits", "naive exp / sum", "softmax (max subtracted)"], [
     [torchList(safe.scalars, decimals: 0), torchList(naive(safe)), torchList(safe.softmax(dim: 0).scalars)],
     [torchList(big.scalars, decimals: 0), torchList(naive(big)), torchList(big.softmax(dim: 0).scalars)],
@@ -305,7 +305,7 @@ nb.cell("Overfitting one batch of 32", """
   c.print(String(format: "after %d steps the loss is %.4f, %.4f above that floor", steps, final, final - Float(floorSum / Double(n))))
   c.result("loss after overfitting \(n) examples", f4(final))
   c.think("Our loss after training is just above this floor. Which examples still carry almost all of it?",
-          answer: "The contexts with several possible next characters, here `...` at the start of each name: the net can at best give each of its 5 continuations p = 1/5, and −ln(1/5) = 1.609 per example, 5 · 1.609 = 8.047 in all. Every other context has a single continuation, whose loss can go to 0.")
+          answer: "The examples whose context has several possible next characters (the lines above: `...` starts every name, so its continuations are the five first letters). For them the best prediction splits the probability, e.g. 1/5 each, and −ln(1/5) = 1.609 per example: \(terms.isEmpty ? "0" : terms.joined(separator: " + ")) = \(String(format: "%.3f", floorSum)) in all. Every other context has a single continuation, whose loss can go to 0, so the remaining \(f4(final - Float(floorSum / Double(n)))) above the floor is spread over examples the net has not yet fully memorised.")
 }
 
 nb.cell("Minibatches on the whole data set", """
@@ -450,7 +450,7 @@ nb.cell("Looking at the learned 2-D embeddings", """
   let plot = ScatterPlot(title: "character embeddings C (hidden 300, 2-D)", xLabel: "C[:, 0]", yLabel: "C[:, 1]",
                          xs: xs, ys: ys, labels: names.itos.map(String.init))
   c.figure(plot, name: "embeddings-2d", width: 72, height: 24)
-  func distance(_ i: Int, _ j: Int) -> Double {
+  @MainActor func distance(_ i: Int, _ j: Int) -> Double {
     ((xs[i] - xs[j]) * (xs[i] - xs[j]) + (ys[i] - ys[j]) * (ys[i] - ys[j])).squareRoot()
   }
   let vowels = (["a", "e", "i", "o", "u"] as [Character]).compactMap { names.stoi[$0] }
@@ -473,7 +473,7 @@ nb.cell("Looking at the learned 2-D embeddings", """
     c.print("(this names file has fewer than two of the vowels a e i o u, so there is no vowel cluster to look for)")
   }
   let centre = (xs.reduce(0, +) / Double(V), ys.reduce(0, +) / Double(V))
-  func fromCentre(_ i: Int) -> Double { ((xs[i] - centre.0) * (xs[i] - centre.0) + (ys[i] - centre.1) * (ys[i] - centre.1)).squareRoot() }
+  @MainActor func fromCentre(_ i: Int) -> Double { ((xs[i] - centre.0) * (xs[i] - centre.0) + (ys[i] - centre.1) * (ys[i] - centre.1)).squareRoot() }
   let ranking = (0..<V).sorted { fromCentre($0) > fromCentre($1) }
   let rank = { (ch: Character) -> String in names.stoi[ch].map { "'\(ch)' is #\(ranking.firstIndex(of: $0)! + 1)" } ?? "no '\(ch)' in the data" }
   c.print("farthest from the centre: " + ranking.prefix(4).map { "'\(names.itos[$0])'" }.joined(separator: " ")
@@ -576,7 +576,7 @@ nb.cell("The loss curve (log10)", """
     Series("mean of each \(window) steps", xs: means.indices.map { Double($0 * window + window / 2) }, ys: means),
   ]), name: "mlp-loss-log10")
   if decay < log10s.count && decay >= window && decay + window <= log10s.count {
-    func mean(_ r: Range<Int>) -> Float { log10s[r].reduce(0, +) / Float(r.count) }
+    @MainActor func mean(_ r: Range<Int>) -> Float { log10s[r].reduce(0, +) / Float(r.count) }
     let before = mean((decay - window)..<decay), after = mean(decay..<(decay + window))
     c.worked("the step at the decay", formula: "mean log10 loss of the \(window) steps after step \(decay) − the \(window) before",
              substituted: String(format: "%.4f − %.4f", after, before),
@@ -706,7 +706,7 @@ nb.cell("Temperature and top-k", """
   var stats: [[String]] = []
   var real: [String: Int] = [:]
   for (t, k) in [(Float(0.5), Int?.none), (1.0, nil), (2.0, nil), (0.5, 5), (1.0, 5), (2.0, 5)] {
-    func probabilities(_ context: [Int]) -> [Float] {
+    @MainActor func probabilities(_ context: [Int]) -> [Float] {
       var logits = Tensor.withNoGrad { model.logits(IntTensor([context])) } / t     // temperature
       if let k = k.map({ Swift.min($0, V) }) {                                       // top-k: drop all but the k largest
         let kth = logits.topk(k, dim: 1).values.scalars.last!
@@ -728,7 +728,7 @@ nb.cell("Temperature and top-k", """
   c.table(["setting", "mean length", "real names (of 200)", "distinct (of 200)"], stats)
   let cold = real["T = 0.5"]!, plain = real["T = 1.0"]!
   c.print(cold > plain ? "Here T = 0.5 gives more real names than T = 1 (\(cold) vs \(plain)): sharpening favours the common spellings."
-          : "Here T = 0.5 gives no more real names than T = 1 (\(cold) vs \(plain)): sharpening a model that has not learned the data well mostly repeats its own favourite patterns, not real names.")
+          : "Here T = 0.5 gives no more real names than T = 1 (\(cold) vs \(plain)): sharpening repeats the model's own favourite patterns (see the distinct column), and those need not be names from the file.")
   c.why("Low temperature sends most probability to the top choice, so the samples repeat whatever the model rates highest, and the 'distinct' column drops; high temperature gives rare characters real chances, so names get longer and stranger. Top-k removes the tail whatever the temperature, which is why T = 2 with top-5 stays more readable than T = 2 alone.")
 }
 
@@ -738,7 +738,7 @@ nb.cell("Temperature and top-k", """
 /// with Bengio et al.'s direct connections from the concatenated embeddings to the logits, and
 /// returns it with its dev loss. Used by the exercises, whose point is the comparison.
 @MainActor func trainVariant(_ c: Cell, embedding e: Int, hidden hid: Int, outScale: Float = 1, direct: Bool = false,
-                  steps n: Int, label: String) throws -> (dev: Float, train: Float) {
+                  steps n: Int, label: String) throws -> Float {
   var g = TorchGenerator(seed: nb.seed)
   let net = MLP(embedding: e, hidden: hid, blockSize: block, vocabulary: V, outScale: outScale, generator: &g)
   let W3 = Tensor.zeros([block * e, V]).requiringGrad()          // direct input → output weights (E03)
@@ -757,10 +757,10 @@ nb.cell("Temperature and top-k", """
     for p in parameters { p.data.addInPlace(p.grad!, scale: i < n / 2 ? -lr : -lrLate) }
     if i % 500 == 0 { c.status("loss \(f4(loss.item()))") }
   }
-  return (splitLoss(Xdev, Ydev, logits: logits), splitLoss(Xtr, Ytr, logits: logits))
+  return splitLoss(Xdev, Ydev, logits: logits)
 }
 
-nb.cell("Exercise E01: beat a dev loss of 2.2", """
+nb.exercise("E01: beat a dev loss of 2.2", """
   *E01.* Tune the hyperparameters to beat the video's dev loss of 2.2 (and this run's own).
   The configuration below was found with the knobs (`--set embedding=12 --set hidden=300 --set
   out_scale=0.01` trains it as the final model): wider embeddings and hidden layer, and E02's
@@ -770,23 +770,23 @@ nb.cell("Exercise E01: beat a dev loss of 2.2", """
   let n = nb.byMode(standard: 10_000, fast: 300, full: 200_000)
   let result = try trainVariant(c, embedding: 12, hidden: 300, outScale: 0.01, steps: n, label: "E01")
   let ours = evaluation.value.dev
-  c.table(["run", "steps", "train", "dev"], [
-    ["this run's final model", "\(trained.value.losses.count)", f4(evaluation.value.train), f4(ours)],
-    ["E01: embedding 12, hidden 300, out_scale 0.01", "\(n)", f4(result.train), f4(result.dev)],
+  c.table(["run", "steps", "dev"], [
+    ["this run's final model", "\(trained.value.losses.count)", f4(ours)],
+    ["E01: embedding 12, hidden 300, out_scale 0.01", "\(n)", f4(result)],
   ])
-  let beats2_2 = result.dev < 2.2, beatsOurs = result.dev < ours
-  c.think("Before opening the solution: which knob would you turn first, and why?", answer: """
-    Dev \(f4(result.dev)): \(beats2_2 ? "below" : "not below") the video's 2.2, and \(beatsOurs ? "below" : "not below") this run's final model's \(f4(ours)).
+  let beats2_2 = result < 2.2, beatsOurs = result < ours
+  c.note("""
+    Dev \(f4(result)): \(beats2_2 ? "below" : "not below") the video's 2.2, and \(beatsOurs ? "below" : "not below") this run's final model's \(f4(ours)).
     \(n < 200_000 ? "This run trained it for \(n) steps only; `--full` trains the 200,000 steps the solution is meant for." : "")
     Why it helps: 12 numbers per character give the hidden layer more to work with (2 were too few,
     10 still limit), 300 hidden units add capacity while train ≈ dev says the model underfits, and
     starting near ln 27 instead of 27.9 spends the first thousands of steps learning instead of
     shrinking W2.
     """)
-  c.result("E01 dev loss (\(n) steps)", f4(result.dev))
+  c.result("E01 dev loss (\(n) steps)", f4(result))
 }
 
-nb.cell("Exercise E02: the loss of a uniform prediction, and an init that starts there", """
+nb.exercise("E02: the loss of a uniform prediction, and an init that starts there", """
   *E02.* (1) What loss would a network get that predicts every character with the same
   probability? (2) The lecture's first loss is far higher: tune the initialisation so the
   network starts near (1).
@@ -796,10 +796,10 @@ nb.cell("Exercise E02: the loss of a uniform prediction, and an init that starts
   for scale in [Float(1), 0.1, 0.01, 0] {
     var g = TorchGenerator(seed: nb.seed)
     let net = MLP(embedding: embedding, hidden: hidden, blockSize: block, vocabulary: V, outScale: scale, generator: &g)
-    rows.append(["W2, b2 × \(scale)", f4(splitLoss(Xtr, Ytr, logits: net.logits))])
+    rows.append(["W2, b2 × \(scale)", f4(splitLoss(Xdev, Ydev, logits: net.logits))])
   }
-  c.table(["initialisation", "loss on the training split before any step"], rows)
-  c.think("Why does scaling W2 and b2 down bring the first loss to ln V, and why not scale them to exactly 0?", answer: """
+  c.table(["initialisation", "loss on the dev split before any step"], rows)
+  c.note("""
     The logits are h @ W2 + b2 with ±1 activations times standard-normal weights: sums of \(hidden)
     terms whose spread is about √\(hidden) ≈ \(String(format: "%.0f", Double(hidden).squareRoot())). The softmax of such
     logits is nearly one-hot on an arbitrary character, and the loss is large whenever that is
@@ -810,7 +810,7 @@ nb.cell("Exercise E02: the loss of a uniform prediction, and an init that starts
     """)
 }
 
-nb.cell("Exercise E03: an idea from Bengio et al. (2003), direct connections", """
+nb.exercise("E03: an idea from Bengio et al. (2003), direct connections", """
   *E03.* Bengio et al. also feed the concatenated embeddings *directly* to the output layer,
   beside the hidden layer: logits = tanh(x W1 + b1) W2 + b2 + x W3. Does it help here? Two
   models from the same seed and the same minibatches, one with W3 (started at zero), trained for
@@ -819,14 +819,14 @@ nb.cell("Exercise E03: an idea from Bengio et al. (2003), direct connections", "
   let n = nb.byMode(standard: 5_000, fast: 300, full: 30_000)
   let plain = try trainVariant(c, embedding: embedding, hidden: hidden, steps: n, label: "E03 without W3")
   let direct = try trainVariant(c, embedding: embedding, hidden: hidden, direct: true, steps: n, label: "E03 with W3")
-  c.table(["model (\(n) steps)", "parameters", "train", "dev"], [
-    ["lecture's MLP", "\(model.parameterCount)", f4(plain.train), f4(plain.dev)],
-    ["+ direct connections W3 (\(block * embedding)×\(V))", "\(model.parameterCount + block * embedding * V)", f4(direct.train), f4(direct.dev)],
+  c.table(["model (\(n) steps)", "parameters", "dev"], [
+    ["lecture's MLP", "\(model.parameterCount)", f4(plain)],
+    ["+ direct connections W3 (\(block * embedding)×\(V))", "\(model.parameterCount + block * embedding * V)", f4(direct)],
   ])
-  let d = direct.dev - plain.dev
-  c.think("Did the direct connections help, and why might they?", answer: """
+  let d = direct - plain
+  c.note("""
     With direct connections the dev loss \(d < 0 ? "drops" : "rises") by \(f4(Swift.abs(d))) after \(n) steps
-    (\(f4(plain.dev)) → \(f4(direct.dev))). \(Swift.abs(d) < 0.01 ? "That is within the noise between two seeds: no clear effect." : d < 0 ? "The linear path lets the output see the raw embeddings, which helps most early, while the hidden layer is still saturated." : "The extra path adds parameters and a second route for the huge early gradients; with this init it does not pay.")
+    (\(f4(plain)) → \(f4(direct))). \(Swift.abs(d) < 0.01 ? "That is within the noise between two seeds: no clear effect." : d < 0 ? "The linear path lets the output see the raw embeddings, which helps most early, while the hidden layer is still saturated." : "The extra path adds parameters and a second route for the huge early gradients; with this init it does not pay.")
     Bengio et al. reported that direct connections sped up training but did not improve the final
     result much; try `--full` for a longer comparison.
     """)
