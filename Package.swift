@@ -48,7 +48,7 @@ let package = Package(
 
     // MARK: - Workbook runtime (cells, reports, quizzes)
     .target(name: "Report", exclude: ["README.md"], swiftSettings: numeric),
-    .target(name: "Quiz"),
+    .target(name: "Quiz", dependencies: ["Report"]),
     // The runtime knows nothing of the content or the engine: lectures hand it their metadata
     // (Curriculum) and the engine hooks (threads, data files) through ZeroToHero.
     .target(name: "Notebook", dependencies: ["Report", "Quiz"], exclude: ["README.md"]),

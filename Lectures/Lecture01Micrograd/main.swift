@@ -74,8 +74,8 @@ nb.cell("Derivative of a simple function", """
   """) { c in
   func f(_ x: Double) -> Double { 3 * (x * x) - 4 * x + 5 }
   c.print("f(3.0) =", f(3.0))
-  let xs = (0..<40).map { -5 + 0.25 * Double($0) }
-  c.figure(LinePlot(title: "f(x) = 3x² − 4x + 5", xLabel: "x", yLabel: "f(x)", xs: xs, ys: xs.map(f)),
+  c.figure(LinePlot(title: "f(x) = 3x² − 4x + 5", xLabel: "x", yLabel: "f(x)",
+                    xs: (0..<40).map { -5 + 0.25 * Double($0) }, ys: (0..<40).map { f(-5 + 0.25 * Double($0)) }),
            name: "parabola")
   var rows: [[String]] = []
   for (x, exact, label) in [(3.0, 14.0, "3"), (-3.0, -22.0, "-3"), (2.0 / 3.0, 0.0, "2/3")] {
@@ -86,21 +86,24 @@ nb.cell("Derivative of a simple function", """
   }
   c.table(["x", "h", "(f(x+h) − f(x))/h", "6x − 4"], rows)
   c.worked("f′(3)", formula: "6x − 4", substituted: "6·3 − 4", result: "\(6 * 3.0 - 4)")
-  for h in [1e-8, 1e-10, 1e-12, 1e-14, 1e-15] {
-    c.trace("x = 3, h = \(h): slope \((f(3 + h) - f(3)) / h)")
-  }
-  c.why("""
+  c.note("Now keep shrinking h at x = 3. The estimate improves down to about h = 1e-8, then gets *worse*:")
+  let tiny = [1e-8, 1e-10, 1e-12, 1e-14, 1e-15]
+  c.table(["h", "(f(3+h) − f(3))/h", "error"], tiny.map { h in
+    let slope = (f(3 + h) - f(3)) / h
+    return ["\(h)", "\(slope)", String(format: "%.1e", abs(slope - 14))]
+  })
+  c.think("Why does the estimate get worse, not better, when h goes below about 1e-8?", answer: """
     The forward difference has two errors pulling in opposite directions. For large h it measures the \
     slope of a chord, not the tangent: the error is about 3h here (the f″/2 · h term). For tiny h the \
     subtraction f(x + h) − f(x) cancels almost all significant digits of two nearly equal numbers \
-    near 20, and the rounding error (about 1e-16 · 20) is divided by h. Around h = 1e-8 the two balance; \
-    below that the slope gets worse, not better.
+    near 20, and the rounding error (about 1e-16 · 20 = 2e-15) is divided by h: at h = 1e-15 that is \
+    an error of about 2, and this run's estimate is off by \(String(format: "%.1f", abs((f(3 + 1e-15) - f(3)) / 1e-15 - 14))). \
+    Around h = 1e-8 the two errors are about equal (3e-8 each); below that the slope gets worse.
     """)
-  let chord = (f(2.0 / 3.0 + 1e-6) - f(2.0 / 3.0)) / 1e-6
   c.think("Why does x = 2/3 with h = 1e-6 give about 3e-06 rather than exactly 0?", answer: """
     Because a forward difference measures the slope of a chord, not of the tangent. Expand the \
     parabola: f(x + h) − f(x) = (6x − 4)·h + 3h², so the ratio is (6x − 4) + 3h. At x = 2/3 the \
-    first term is 0, leaving 3h = 3 · 1e-6 = 3e-06; this run printed \(chord): its digits after 2.99 are \
+    first term is 0, leaving 3h = 3 · 1e-6 = 3e-06; this run printed \(rows[8][2]): its digits after 2.99 are \
     rounding error, because f(x + h) and f(x) agree in their first ten digits and the subtraction keeps only the rest. Halve h and the error halves: the error of a forward difference is proportional to h.
     """)
 }
@@ -126,10 +129,9 @@ nb.cell("A function of three inputs", """
     }
     rows.append([input, "\(d1)", "\(d2)", "\((d2 - d1) / h)"])
   }
-  let dA = (a + h) * b + cc
   c.worked("∂d/∂a", formula: "((a + h)·b + c − (a·b + c)) / h",
-           substituted: "(\(a + h)·(\(b)) + \(cc) − (\(d1))) / \(h) = (\(dA) − (\(d1))) / \(h)",
-           result: "\((dA - d1) / h)")
+           substituted: "(\(a + h)·(\(b)) + \(cc) − (\(d1))) / \(h) = (\((a + h) * b + cc) − (\(d1))) / \(h)",
+           result: "\(((a + h) * b + cc - d1) / h)")
   c.table(["bumped", "d1", "d2", "slope"], rows)
   c.think("Before reading the table: what should the slope be when you bump b?", answer: """
     d = a·b + c, so bumping b by h changes a·b by a·h and d by the same amount: ∂d/∂b = a = 2. \
@@ -218,8 +220,10 @@ nb.cell("Letting backward() do it, then one step uphill", """
   let rows = [("L", L), ("f", f), ("d", d), ("c", cc), ("e", e), ("a", a), ("b", b)].map { [$0.0, "\($0.1.data)", "\($0.1.grad)"] }
   c.table(["node", "data", "grad from backward()"], rows)
   for leaf in [a, b, cc, f] { leaf.data += 0.01 * leaf.grad }
+  c.table(["leaf", "data + 0.01 · grad"], [("a", a), ("b", b), ("c", cc), ("f", f)].map { [$0.0, "\($0.1.data)"] })
   let L2 = (a * b + cc) * f
-  c.print("after one step of 0.01 × grad: L =", L2.data)
+  c.worked("L", formula: "(a·b + c)·f", substituted: "(\(a.data)·(\(b.data)) + \(cc.data))·(\(f.data))",
+           result: "\(L2.data)")
   c.result("L after one step", "\(L2.data)")
 }
 
@@ -236,8 +240,8 @@ let neuron = nb.cell("One neuron: tanh(x1·w1 + x2·w2 + b)", """
   the gradient, a times node swaps the data of its two inputs. Notice w2.grad = 0: its input x2 is
   0, so wiggling w2 cannot change the output at all.
   """) { c in
-  let ts = (0..<50).map { -5 + 0.2 * Double($0) }
-  c.figure(LinePlot(title: "tanh(x)", xLabel: "x", yLabel: "tanh(x)", xs: ts, ys: ts.map { Value($0).tanh().data }),
+  c.figure(LinePlot(title: "tanh(x)", xLabel: "x", yLabel: "tanh(x)", xs: (0..<50).map { -5 + 0.2 * Double($0) },
+                    ys: (0..<50).map { Value(-5 + 0.2 * Double($0)).tanh().data }),
            name: "tanh")
   let (o, n, leaves) = makeNeuron()
   c.worked("n", formula: "x1·w1 + x2·w2 + b",
@@ -254,9 +258,8 @@ let neuron = nb.cell("One neuron: tanh(x1·w1 + x2·w2 + b)", """
   c.result("o", "\(o.data)", headline: f4(o.data))
   c.result("x1.grad, w1.grad, x2.grad, w2.grad",
            leaves.filter { $0.label != "b" }.map { "\($0.grad)" }.joined(separator: ", "))
-  let x1 = leaves[0], w1 = leaves[1]
   c.worked("∂o/∂w1", formula: "do/dn · ∂n/∂w1 = (1 − o²) · x1",
-           substituted: "\(f4(1 - o.data * o.data)) · \(x1.data)", result: "\(w1.grad)")
+           substituted: "\(f4(1 - o.data * o.data)) · \(leaves[0].data)", result: "\(leaves[1].grad)")
   return o
 }
 
@@ -317,6 +320,8 @@ nb.cell("A bug: a value used twice", """
   f.backward()
   c.note("A second case: a = −2, b = 3, d = a·b, e = a + b, f = d·e. Both a and b feed both d and e.")
   c.print(f.treeDescription())
+  c.worked("∂f/∂a", formula: "∂f/∂d · ∂d/∂a + ∂f/∂e · ∂e/∂a = e·b + d·1",
+           substituted: "\(e.data)·\(y.data) + (\(d.data))·1", result: "\(x.grad)")
   c.result("a.grad, b.grad (f = (a·b)·(a + b))", "\(x.grad), \(y.grad)")
 }
 
@@ -440,6 +445,9 @@ nb.cell("Training on four examples, and the forgotten zero_grad", """
     let ypred = xs.map { model($0)[0] }
     return zip(ys, ypred).map { ygt, yout in (yout - ygt).pow(2) }.reduce(Value(0), +)
   }
+  c.worked("loss at step 0", formula: "Σ (ypred − ygt)²",
+           substituted: zip(xs.map { n($0)[0].data }, ys).map { "(\(f4($0)) − (\($1)))²" }.joined(separator: " + "),
+           result: f4(lossOf(n).data))
   var buggy: [Double] = [], fixed: [Double] = []
   for k in c.steps(steps, "four examples") {
     let badLoss = lossOf(twin)
@@ -454,7 +462,9 @@ nb.cell("Training on four examples, and the forgotten zero_grad", """
     fixed.append(loss.data)
     c.trace("step \(k): loss \(loss.data)   (without zeroGrad: \(badLoss.data))")
   }
-  let shown = Array(Set([0, 1, 2, 3, 4, 9, 14, steps - 1].filter { $0 < steps })).sorted()
+  let rises = (1..<buggy.count).map { buggy[$0] - buggy[$0 - 1] }
+  let worstJump = rises.indices.max { rises[$0] < rises[$1] }.map { $0 + 1 } ?? 0
+  let shown = Array(Set([0, 1, 2, 3, 4, 9, 14, worstJump - 1, worstJump, steps - 1].filter { $0 >= 0 && $0 < steps })).sorted()
   c.table(["step", "loss with zeroGrad()", "loss without it"], shown.map { ["\($0)", "\(fixed[$0])", "\(buggy[$0])"] })
   c.figure(LinePlot(title: "loss on the four examples", xLabel: "step", yLabel: "loss",
                     series: [Series("with zeroGrad()", ys: fixed), Series("forgetting zeroGrad()", ys: buggy)]),
@@ -462,11 +472,16 @@ nb.cell("Training on four examples, and the forgotten zero_grad", """
   let ypred = xs.map { n($0)[0].data }
   c.table(["target", "prediction"], zip(ys, ypred).map { ["\($0)", "\($1)"] })
   c.result("loss after \(steps) steps", "\(fixed.last!)")
-  let buggyWins = buggy.last! < fixed.last!
+  // page:hide
+  let jump = rises.isEmpty || rises[worstJump - 1] <= 0
+    ? "it never went back up in this run, which is luck"
+    : "at step \(worstJump) it jumped from \(String(format: "%.2g", buggy[worstJump - 1])) back up to \(String(format: "%.2g", buggy[worstJump]))"
+  // page:show
   c.think("The buggy run can look fine on a problem this easy (or even faster at first). Why is that no comfort?", answer: """
     Without zeroing, step k moves the weights by lr times the *sum* of all k gradients so far, so the \
-    effective learning rate keeps growing. Here that \(buggyWins ? "happened to help" : "did not even help"): \
+    effective learning rate keeps growing. Here that \(buggy.last! < fixed.last! ? "happened to end well" : "did not even help"): \
     after \(steps) steps the buggy loss is \(String(format: "%.2g", buggy.last!)) against \(String(format: "%.2g", fixed.last!)) with zeroGrad(). \
+    But look at its path: \(jump), the overshooting of steps that are too large. \
     Four examples and a bounded tanh output forgive huge steps; a real loss surface does not, and the \
     growing steps overshoot and diverge. Worse, nothing crashes, so the bug hides behind "training is \
     unstable" or "the learning rate needs tuning".
@@ -503,7 +518,7 @@ nb.cell("micrograd's README expression", """
     Comparison("dg/db (backward pass)", ours: b.grad, reference: 645.5773, decimals: 4, seedDependent: false),
   ], source: "micrograd's README")
   c.trace("full precision: g = \(g.data), dg/da = \(a.grad), dg/db = \(b.grad)")
-  c.result("g", String(format: "%.4f", g.data))
+  c.result("g", String(format: "%.4f", g.data), headline: String(format: "%.4f", g.data))
   c.result("dg/da", String(format: "%.4f", a.grad))
   c.result("dg/db", String(format: "%.4f", b.grad))
 
@@ -559,10 +574,9 @@ let moons = nb.cell("The two-moons demo", """
   c.print("MLP(2, [\(moonsHidden), \(moonsHidden), 1]):", model.parameters().count, "parameters")
   c.trace(model.description)
 
-  // The loss of one point, worked: the first point before any training.
-  let (y0, score0) = (data.labels[0], model(data.points[0])[0].data)
-  c.worked("loss of point 0", formula: "relu(1 − y·score)",
-           substituted: "relu(1 − (\(y0))·(\(f4(score0))))", result: f4(max(0, 1 - y0 * score0)))
+  c.worked("loss of point 0 before training", formula: "relu(1 − y·score)",
+           substituted: "relu(1 − (\(data.labels[0]))·(\(f4(model(data.points[0])[0].data))))",
+           result: f4(max(0, 1 - data.labels[0] * model(data.points[0])[0].data)))
 
   var net = TapeMLP(copying: model)
   var losses: [Double] = [], accuracies: [Double] = []
@@ -581,6 +595,7 @@ let moons = nb.cell("The two-moons demo", """
   c.trace(losses.indices.map { "step \($0) loss \(losses[$0]), accuracy \(accuracies[$0] * 100)%" }.joined(separator: "\n"))
   c.figure(LinePlot(title: "moons: training loss", xLabel: "step", yLabel: "loss", xs: losses.indices.map(Double.init),
                     ys: losses, logY: true), name: "moons-loss")
+  // page:hide
   // Decision boundary: the demo's plot range (data ± 1), scored on a grid.
   let xsAll = data.points.map { $0[0] }, ysAll = data.points.map { $0[1] }
   let xRange = (xsAll.min()! - 1)...(xsAll.max()! + 1), yRange = (ysAll.min()! - 1)...(ysAll.max()! + 1)
@@ -590,6 +605,7 @@ let moons = nb.cell("The two-moons demo", """
   c.figure(DecisionBoundaryPlot(title: "decision boundary after \(moonsSteps) steps", xRange: xRange, yRange: yRange,
                                 scores: scores, xs: xsAll, ys: ysAll, labels: data.labels, contours: true,
                                 xLabel: "x", yLabel: "y"), name: "moons-boundary")
+  // page:show
   c.result("moons loss (step \(moonsSteps - 1))", "\(losses.last!)")
   c.result("moons accuracy", String(format: "%.0f%%", accuracies.last! * 100),
            headline: String(format: "%.0f%%", accuracies.last! * 100))
@@ -666,9 +682,8 @@ nb.exercise("a gradient by three methods", """
   c.table(["", "by hand", "forward difference", "symmetric difference"], rows)
   c.table(["", "|forward − by hand|", "|symmetric − by hand|"],
           zip(["∂f/∂a", "∂f/∂b", "∂f/∂c"], errors).map { [$0, String(format: "%.1e", $1.0), String(format: "%.1e", $1.1)] })
-  let symmetricWins = errors.filter { $0.1 < $0.0 }.count
   c.note("""
-    The symmetric difference is closer for \(symmetricWins) of the 3 inputs. Expanding f around x, \
+    The symmetric difference is closer for \(errors.filter { $0.1 < $0.0 }.count) of the 3 inputs. Expanding f around x, \
     the forward difference is f′ + (h/2)·f″ + …: its error is proportional to h. In the symmetric one \
     the f″ terms of f(x + h) and f(x − h) cancel, leaving f′ + (h²/6)·f‴: an error proportional to h². \
     At h = 1e-6 that term is about 1e-12, so what is left of the symmetric error here \
@@ -752,9 +767,8 @@ nb.cell("How the graph is stored, and what it costs", """
   }
   c.timing(String(format: "the tape is %.0f× faster than the objects, on the same machine, in the same run",
                   objects.seconds / tapeTime.seconds))
-  let python = ReferenceMeasurements.pythonMicrogradMoonsStep
   c.note("""
-    For scale: \(python.sentence). The class engine counts more nodes than the tape because every \
+    For scale: \(ReferenceMeasurements.pythonMicrogradMoonsStep.sentence). The class engine counts more nodes than the tape because every \
     input coordinate and every plain number (the 1 in 1 − y·score, the 1e-4) becomes a leaf `Value`; \
     the tape folds them into its operations.
     """)

@@ -21,7 +21,7 @@ extension LectureInfo {
       Objective("Build Neuron, Layer and MLP on top of Value and train them by gradient descent.",
                 quiz: ["l1-mlp-parameters", "l1-step-direction", "l1-svm-margin"]),
       Objective("Backpropagate through a softmax and a negative log-likelihood on Values, and read the gradient.",
-                quiz: ["l1-softmax-grad"]),
+                quiz: ["l1-softmax-loss"]),
       Objective("Say why a graph of heap objects is slow and how a tape (creation order = topological order) fixes it.",
                 quiz: ["l1-tape"]),
     ],
@@ -34,6 +34,12 @@ extension LectureInfo {
     ],
     questions: [
       Question(
+        id: "l1-derivative-at-3",
+        prompt: "f(x) = 3x² − 4x + 5. What is df/dx at x = 3?",
+        kind: .numeric(answer: 14, tolerance: 1e-6),
+        explanation: "f′(x) = 6x − 4, so f′(3) = 18 − 4 = 14. Nudging agrees: (f(3.001) − f(3))/0.001 = 14.003; "
+          + "the extra 0.003 is the curvature term 3h of a forward difference."),
+      Question(
         id: "l1-h-too-small",
         prompt: "Estimating f′(3) for f(x) = 3x² − 4x + 5 as (f(3 + h) − f(3))/h, the answer gets *worse* below h ≈ 1e-8. Why? (one or two words)",
         kind: .shortAnswer(accepted: ["cancellation", "cancel", "rounding", "round-off", "roundoff", "round off",
@@ -41,12 +47,6 @@ extension LectureInfo {
         explanation: "f(3 + h) and f(3) agree in almost all of their ~16 significant digits, so the subtraction "
           + "cancels them and leaves mostly rounding error (about 1e-16 · 20), which is then divided by the tiny h. "
           + "Large h fails for the opposite reason: it measures a chord (error ≈ 3h here)."),
-      Question(
-        id: "l1-derivative-at-3",
-        prompt: "f(x) = 3x² − 4x + 5. What is df/dx at x = 3?",
-        kind: .numeric(answer: 14, tolerance: 1e-6),
-        explanation: "f′(x) = 6x − 4, so f′(3) = 18 − 4 = 14. Nudging agrees: (f(3.001) − f(3))/0.001 = 14.003; "
-          + "the extra 0.003 is the curvature term 3h of a forward difference."),
       Question(
         id: "l1-chain-rule",
         prompt: "z depends on y, and y depends on x. How do you get dz/dx?",
@@ -140,13 +140,13 @@ extension LectureInfo {
         explanation: "1 − 2.5 = −1.5 and relu(−1.5) = 0: the point is on the right side with more than the margin "
           + "of 1, so it contributes neither loss nor gradient."),
       Question(
-        id: "l1-softmax-grad",
-        prompt: "The exercise's logits are [0, 3, −2, 1] and the label is class 3; the softmax gives p[3] = 0.1135. "
-          + "What is ∂loss/∂logit[3] for loss = −log p[3]? (4 decimals)",
-        kind: .numeric(answer: -0.8865, tolerance: 5e-4),
-        explanation: "For a softmax followed by −log p[label], the gradient on logit i is p[i] − 1 for the label and "
-          + "p[i] otherwise: here 0.1135 − 1 = −0.8865. Raising the right logit lowers the loss; the others get their "
-          + "probability as gradient and are pushed down."),
+        id: "l1-softmax-loss",
+        prompt: "The exercise's logits are [0, 3, −2, 1] and the correct class is 3 (the last one). "
+          + "What is the loss −log p[3] after a softmax? (natural log, 4 decimals)",
+        kind: .numeric(answer: 2.1755, tolerance: 5e-4),
+        explanation: "exp gives [1, 20.0855, 0.1353, 2.7183], summing to 23.9391, so p[3] = 2.7183/23.9391 = 0.1135 "
+          + "and −ln 0.1135 = 2.1755. Built from exp, +, ÷ and log on Values, backward() then gives each logit "
+          + "its probability as gradient, minus 1 for the correct class."),
       Question(
         id: "l1-tape",
         prompt: "Why can a tape run backward as one reverse sweep, without a graph search?",
@@ -173,6 +173,9 @@ extension LectureInfo {
                   prose: "`propagateGrad` is one link of the chain rule for each operation (micrograd's `_backward`): "
                     + "incoming gradient times local derivative, *added* to the child. `backward()` orders the graph so "
                     + "that every node comes after its operands, then walks that order in reverse."),
+      CodeExcerpt("The moons loss", file: "Sources/Micrograd/MoonsTraining.swift", declarations: ["public func svmLoss("],
+                  prose: "The demo's objective on the class engine: a max-margin loss per point, averaged, plus "
+                    + "1e-4 · Σ p². (The tape's `svmLoss`, used in the training loop, records the same arithmetic.)"),
       CodeExcerpt("Neuron, Layer, MLP", file: "Sources/Micrograd/NeuralNet.swift",
                   declarations: ["public final class Neuron", "public final class Layer", "public final class MLP"],
                   prose: "A neural-network library on top of `Value`: nothing but organisation. Every parameter is "

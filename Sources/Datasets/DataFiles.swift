@@ -42,8 +42,8 @@ public enum DataFiles {
       addWithParents(exe.deletingLastPathComponent())
     }
     // Sources/Datasets/DataFiles.swift → the checkout root.
-    let root = URL(fileURLWithPath: sourceCheckout).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    if !folders.contains(root.standardizedFileURL) { folders.append(root.standardizedFileURL) }
+    let root = checkoutRoot(sourceCheckout)
+    if !folders.contains(root) { folders.append(root) }
     return folders
   }
 
@@ -61,29 +61,52 @@ public enum DataFiles {
       let tried = folders[0].appendingPathComponent(name).path
       throw DataFileError("\(name) not found at \(tried): pass --data with the folder that holds \(name) (the repository root has it)")
     }
-    let shown = folders.prefix(3).map(\.path).joined(separator: ", ")
-    throw DataFileError("\(name) not found (looked in \(shown) and \(max(0, folders.count - 3)) more folders): run from inside the checkout, or pass --data DIR with the folder that holds \(name)")
+    throw DataFileError(notFoundMessage(name, folders: folders))
+  }
+
+  /// The message for a data file found in none of `folders`: every folder tried, in order, and
+  /// the `--data` fix (naming the checkout this program was built from when it still exists).
+  static func notFoundMessage(_ name: String, folders: [URL], sourceCheckout: String = #filePath) -> String {
+    let checkout = checkoutRoot(sourceCheckout)
+    var message = "\(name) not found. Folders tried, in order:\n"
+    message += folders.map { "  \($0.path)" + ($0.path == checkout.path ? "   (the checkout this program was built from)" : "") }
+      .joined(separator: "\n")
+    message += "\nFix: run from inside the checkout, or pass --data with the folder that holds \(name)"
+    message += ", e.g. --data /path/to/zero-to-hero (the repository root has \(name))."
+    return message
+  }
+
+  /// The checkout root, from this file's path (`Sources/Datasets/DataFiles.swift`).
+  static func checkoutRoot(_ sourceCheckout: String = #filePath) -> URL {
+    URL(fileURLWithPath: sourceCheckout).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().standardizedFileURL
   }
 
   /// The contents of data file `name` as text: must be readable, valid UTF-8 and not empty.
   public static func readText(_ name: String, dataDirectory: String? = nil) throws -> String {
     let url = try locate(name, dataDirectory: dataDirectory)
-    return try readText(at: url)
+    let fromCheckout = dataDirectory == nil && url.deletingLastPathComponent().standardizedFileURL.path == checkoutRoot().path
+    return try readText(at: url, fromCheckout: fromCheckout)
   }
 
   /// The contents of the file at `url` as text: must be readable, valid UTF-8 and not empty.
-  public static func readText(at url: URL) throws -> String {
+  /// `fromCheckout` (the file is the repository's own copy) makes the advice for a damaged file
+  /// `git checkout -- name`; a learner's own file gets advice about their file instead.
+  public static func readText(at url: URL, fromCheckout: Bool = false) throws -> String {
     let data: Data
     do {
       data = try Data(contentsOf: url)
     } catch {
       throw DataFileError("cannot read \(url.path): \((error as NSError).localizedDescription); check the file's permissions")
     }
+    let restore = fromCheckout
+      ? "restore the repository's copy with `git checkout -- \(url.lastPathComponent)`"
+      : "put text in it (save it as UTF-8), or point --data at another folder"
     guard let text = String(data: data, encoding: .utf8) else {
-      throw DataFileError("\(url.path) is not valid UTF-8 text; restore it from the repository (git checkout -- \(url.lastPathComponent))")
+      throw DataFileError("\(url.path) is not valid UTF-8 text: \(restore)")
     }
     guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-      throw DataFileError("\(url.path) is empty; restore it from the repository (git checkout -- \(url.lastPathComponent))")
+      throw DataFileError("\(url.path) is empty: \(restore)")
     }
     return text
   }

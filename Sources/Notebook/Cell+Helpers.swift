@@ -59,7 +59,7 @@ extension Cell {
   /// The display finishes when the loop ends (also after a `break`, at the end of the cell).
   public func steps(_ count: Int, _ label: String = "training") -> StepSequence {
     finishOpenProgress()
-    let driver = StepDriver(progress: silent || count <= 0 ? nil : Progress(label, total: count))
+    let driver = StepDriver(label: label, total: count, enabled: !silent && count > 0, quiet: options.verbosity == .quiet)
     openSteps = driver
     return StepSequence(count: max(0, count), driver: driver)
   }
@@ -174,16 +174,34 @@ public struct StepSequence: Sequence {
 }
 
 /// The progress display behind one `steps` loop and the status text shown beside it.
+///
+/// The display appears only once the loop has run for `delay` seconds, so a loop of a few
+/// milliseconds prints nothing at all; a long one shows its bar (or its lines in a log) from then on.
 final class StepDriver {
-  let progress: Progress?
+  let label: String
+  let total: Int
+  let enabled: Bool
+  let quiet: Bool
   var status = ""
+  private var progress: Progress?
+  private let start = DispatchTime.now().uptimeNanoseconds
   private var completed = 0
   private var finished = false
+  /// Seconds before the display appears.
+  static let delay = 0.5
 
-  init(progress: Progress?) { self.progress = progress }
+  init(label: String, total: Int, enabled: Bool, quiet: Bool) {
+    self.label = label
+    self.total = total
+    self.enabled = enabled
+    self.quiet = quiet
+  }
 
   func done(_ steps: Int) {
     completed = steps
+    if progress == nil && enabled && Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 >= StepDriver.delay {
+      progress = Progress(label, total: total, quiet: quiet)
+    }
     progress?.update(steps, status)
   }
 

@@ -100,7 +100,7 @@ public final class Cell {
   public func think(_ question: String, answer: String) {
     append(.think(question, answer: answer))
     guard verbosity >= .normal, !silent else { return }
-    let body = TextLayout.wrapProse(TextLayout.terminalProse(question), width: 84, indent: "│ ")
+    let body = TextLayout.wrapProse(question, width: 84, indent: "│ ")
     out(console.styled("┌─ Pause and think " + String(repeating: "─", count: 50), .think) + "\n"
         + console.styled(body, .think) + "\n")
     if let pauser, !pauser.stopped {
@@ -110,7 +110,7 @@ public final class Cell {
     } else {
       out(console.styled("│", .think) + "\n" + console.styled("│ Answer", .bold) + "\n")
     }
-    let answerBody = TextLayout.wrapProse(TextLayout.terminalProse(answer), width: 84, indent: "│ ")
+    let answerBody = TextLayout.wrapProse(answer, width: 84, indent: "│ ")
     out(console.styled(answerBody, .dim) + "\n" + console.styled("└" + String(repeating: "─", count: 68), .think) + "\n")
   }
 
@@ -136,7 +136,7 @@ public final class Cell {
   public func why(_ explanation: String) {
     append(.why(explanation))
     guard verbosity == .verbose else { return }
-    let body = TextLayout.wrapProse(TextLayout.terminalProse(explanation), width: 84, indent: "  ")
+    let body = TextLayout.wrapProse(explanation, width: 84, indent: "  ")
     out(console.styled("  Why?", .bold) + "\n" + console.styled(body, .dim) + "\n")
   }
 
@@ -144,7 +144,7 @@ public final class Cell {
   public func note(_ markdown: String) {
     append(.markdown(markdown))
     guard verbosity >= .normal else { return }
-    out(TextLayout.wrapProse(TextLayout.terminalProse(markdown)) + "\n")
+    out(TextLayout.wrapProse(markdown, color: console.color) + "\n")
   }
 
   /// A figure: ASCII art in the terminal, an SVG file next to the study page.
@@ -209,7 +209,7 @@ public final class Cell {
   /// A progress display for a loop of `total` steps (standard error; never on the page).
   /// Prefer `for step in c.steps(n) { … }`, which drives one for you.
   public func progress(_ label: String, total: Int) -> Progress {
-    Progress(label, total: total)
+    Progress(label, total: total, quiet: verbosity == .quiet)
   }
 
   func append(_ block: CellBlock) {

@@ -1,4 +1,5 @@
 import Foundation
+import Report
 
 /// Writes to the terminal, with ANSI colour only when allowed (a TTY, no `NO_COLOR`, no `--no-color`).
 public struct Console: Sendable {
@@ -24,6 +25,13 @@ public struct Console: Sendable {
     color ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
   }
 
+  /// Markdown prose as the terminal shows it: emphasis and code as styles when this console has
+  /// colour (plain text otherwise), wrapped to `width` columns (the terminal's, by default)
+  /// without breaking words. See `TerminalText.render`.
+  public func prose(_ markdown: String, width: Int? = nil, indent: String = "") -> String {
+    TerminalText.render(markdown, width: width ?? TerminalText.terminalWidth(), color: color, indent: indent)
+  }
+
   /// Writes to standard output.
   public func out(_ text: String) {
     FileHandle.standardOutput.write(Data(text.utf8))
@@ -32,6 +40,16 @@ public struct Console: Sendable {
   /// Writes to standard error.
   public func err(_ text: String) {
     FileHandle.standardError.write(Data(text.utf8))
+  }
+
+  /// Whether colour is wanted: output is a terminal, `NO_COLOR` is unset or empty
+  /// (https://no-color.org), and `TERM` is not `dumb` (a terminal that shows escape codes as text).
+  public static func colorAllowed(environment: [String: String] = ProcessInfo.processInfo.environment,
+                                  isTerminal: Bool = Console.isTerminal(1)) -> Bool {
+    guard isTerminal else { return false }
+    if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
+    if environment["TERM"] == "dumb" { return false }
+    return true
   }
 
   /// True when file descriptor `fd` is a terminal.
@@ -83,62 +101,14 @@ public enum TextLayout {
     return out.joined(separator: "\n")
   }
 
-  /// Re-wraps Markdown-ish prose to `width` columns for the terminal: paragraphs are joined and
-  /// wrapped; list items, tables, quotes, code and indented lines keep their line breaks.
-  public static func wrapProse(_ text: String, width: Int = 88, indent: String = "") -> String {
-    var out: [String] = []
-    var paragraph: [String] = []
-    var inCode = false
-    func flush() {
-      guard !paragraph.isEmpty else { return }
-      out += wrap(paragraph.joined(separator: " "), width: width, indent: indent)
-      paragraph.removeAll()
-    }
-    for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
-      let line = String(raw)
-      let trimmed = line.trimmingCharacters(in: .whitespaces)
-      if trimmed.hasPrefix("```") { flush(); inCode.toggle(); out.append(indent + line); continue }
-      if inCode { out.append(indent + line); continue }
-      if trimmed.isEmpty { flush(); out.append(""); continue }
-      let structural = trimmed.hasPrefix("- ") || trimmed.hasPrefix("* ") || trimmed.hasPrefix("|")
-        || trimmed.hasPrefix(">") || trimmed.hasPrefix("#") || line.hasPrefix("    ")
-        || (trimmed.first?.isNumber == true && trimmed.contains(". ") && trimmed.prefix(4).contains("."))
-      if structural {
-        flush()
-        let hanging = indent + String(repeating: " ", count: trimmed.hasPrefix("- ") || trimmed.hasPrefix("* ") ? 2 : 0)
-        let wrapped = wrap(trimmed, width: width, indent: indent)
-        out.append(wrapped[0])
-        out += wrapped.dropFirst().map { hanging + $0.dropFirst(indent.count) }
-      } else {
-        paragraph.append(trimmed)
-      }
-    }
-    flush()
-    while out.last == "" { out.removeLast() }
-    while out.first == "" { out.removeFirst() }
-    return out.joined(separator: "\n")
+  /// Markdown prose for the terminal, wrapped to `width` columns: emphasis and code as ANSI
+  /// styles when `color` is true, as plain text otherwise (never raw `**` or backticks); list
+  /// items, tables, quotes and code keep their line breaks. See `TerminalText.render`.
+  public static func wrapProse(_ text: String, width: Int = 88, indent: String = "", color: Bool = false) -> String {
+    TerminalText.render(text, width: width, color: color, indent: indent)
   }
 
-  /// Greedy word wrap of one paragraph.
-  static func wrap(_ text: String, width: Int, indent: String) -> [String] {
-    var lines: [String] = []
-    var current = ""
-    for word in text.split(separator: " ", omittingEmptySubsequences: true) {
-      if current.isEmpty {
-        current = String(word)
-      } else if self.width(current) + 1 + word.count + indent.count <= width {
-        current += " " + word
-      } else {
-        lines.append(indent + current)
-        current = String(word)
-      }
-    }
-    if !current.isEmpty || lines.isEmpty { lines.append(indent + current) }
-    return lines
-  }
-
-  /// Strips the Markdown emphasis the terminal cannot show (`**bold**`, `` `code` `` stays).
-  public static func terminalProse(_ markdown: String) -> String {
-    markdown.replacingOccurrences(of: "**", with: "")
-  }
+  /// Kept for callers that prepare prose before `wrapProse`, which now renders the Markdown
+  /// itself (`TerminalText`): the text is returned unchanged.
+  public static func terminalProse(_ markdown: String) -> String { markdown }
 }

@@ -52,6 +52,7 @@ public final class Notebook {
       options = try RunOptions.parse(rest, defaultSeed: lecture.defaultSeed, threads: threads,
                                      extraFlags: extraFlags, environment: environment,
                                      outputIsTerminal: Console.isTerminal(1))
+        .applyingCommittedReportMode(lecture.reportArguments)
       usageError = nil
     } catch {
       options = RunOptions(defaultSeed: lecture.defaultSeed, threads: threads)
@@ -185,6 +186,7 @@ public final class Notebook {
       exit(2)
     }
     if options.help { console.out(helpText()); exit(0) }
+    for note in options.notes { console.err(note + "\n") }
     if options.list {
       for (i, cell) in cells.enumerated() { console.out("\(i + 1). \(cell.title)\n") }
       exit(0)
@@ -240,13 +242,14 @@ public final class Notebook {
         if pauser?.stopped == true { pauser = nil }
       }
     }
-    if status != 0 { exit(status) }
+    if status != 0 { reportWriter?.atomic.abandon(); exit(status) }
     if controls.cell == nil { printSummary(timings) }
     if let writer = reportWriter {
       do {
         let path = try writer.writePage(records)
         console.out("Study page written to \(path)\n")
       } catch {
+        writer.atomic.abandon()
         console.err("error: could not write the study page: \(error)\n")
         exit(1)
       }
@@ -295,7 +298,7 @@ public final class Notebook {
     }
     let title = "Lecture \(lecture.number): \(lecture.title)"
     console.out(console.styled(title, .heading) + "\n")
-    var facts = ["\(modeName) run", "seed \(options.seed)", "\(options.threads) thread\(options.threads == 1 ? "" : "s")"]
+    var facts = [options.runDescription, "seed \(options.seed)", "\(options.threads) thread\(options.threads == 1 ? "" : "s")"]
     if options.writeReport { facts.append("writing the study page") }
     console.out(console.styled(facts.joined(separator: " · "), .dim) + "\n")
     if !knobs.changed.isEmpty { console.out(console.styled(changedKnobsLine, .think) + "\n") }
@@ -320,7 +323,7 @@ public final class Notebook {
     let rule = String(repeating: "─", count: max(4, 88 - TextLayout.width(heading)))
     console.out(console.styled(heading + rule, .heading) + "\n")
     guard options.verbosity >= .normal, !definition.prose.isEmpty else { return }
-    console.out(TextLayout.wrapProse(TextLayout.terminalProse(definition.prose)) + "\n\n")
+    console.out(TextLayout.wrapProse(definition.prose, color: console.color) + "\n\n")
   }
 
   private func printSummary(_ timings: [(String, Double)]) {
@@ -336,18 +339,10 @@ public final class Notebook {
   }
 
   private func runQuiz() {
-    let url = ReviewSchedule.defaultURL()
-    var schedule = ReviewSchedule.load(from: url) { console.err($0 + "\n") }
-    let today = ReviewSchedule.today()
-    let session = QuizSession(onAnswer: { question, correct in
-      schedule.record(question.id, correct: correct, day: today)
-    })
-    _ = session.run(lecture.questions, title: "Recall quiz: Lecture \(lecture.number)")
-    do {
-      try schedule.save(to: url)
-    } catch {
-      console.err("warning: could not save quiz progress to \(url.path): \(error.localizedDescription)\n")
-    }
+    let progress = QuizProgress(warn: { [console] in console.err($0 + "\n") })
+    progress.sayAnswersAreKeptOnInterrupt()
+    let session = QuizSession(onAnswer: progress.record, color: console.color)
+    _ = session.run(lecture.questions, title: "Recall quiz, Lecture \(lecture.number)")
   }
 }
 

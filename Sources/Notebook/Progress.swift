@@ -11,6 +11,7 @@ public final class Progress {
   /// Number of steps in all.
   public let total: Int
   private let isTerminal: Bool
+  private let quiet: Bool
   private let write: (String) -> Void
   private let clock: () -> Double
   private let start: Double
@@ -24,14 +25,18 @@ public final class Progress {
   ///
   /// - Parameters:
   ///   - isTerminal: redraw a bar in place (true) or print periodic plain lines (false).
+  ///   - quiet: print no progress at all (`--quiet`), only the estimate of a long run.
   ///   - write: where text goes (standard error by default).
   ///   - clock: seconds from an arbitrary origin (injected by tests).
-  public init(_ label: String, total: Int, isTerminal: Bool = Console.isTerminal(2),
+  public init(_ label: String, total: Int,
+              isTerminal: Bool = Console.isTerminal(2) && ProcessInfo.processInfo.environment["TERM"] != "dumb",
+              quiet: Bool = false,
               write: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) },
               clock: @escaping () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }) {
     self.label = label
     self.total = max(1, total)
     self.isTerminal = isTerminal
+    self.quiet = quiet
     self.write = write
     self.clock = clock
     self.start = clock()
@@ -45,13 +50,17 @@ public final class Progress {
     let fraction = Double(min(step, total)) / Double(total)
     let rate = elapsed > 0 ? Double(step) / elapsed : 0
     let eta = rate > 0 ? Double(total - step) / rate : 0
-    if !estimated && fraction >= 0.02 && elapsed > 1 {
+    // The estimate comes early (after 2% or two seconds, whichever is first) so that a run of
+    // hours (`--steps 1000000000`) says so before the learner has waited for nothing.
+    if !estimated && step > 0 && (fraction >= 0.02 && elapsed > 1 || elapsed > 2) {
       estimated = true
       let projected = elapsed / fraction
       if projected > 180 {
-        write((isTerminal ? "\r\u{1B}[K" : "") + "\(label): this will take about \(Progress.duration(projected)) (\(Progress.rate(rate)))\n")
+        let about = projected >= 36_000 ? String(format: "%.0f hours", projected / 3600) : Progress.duration(projected)
+        write((isTerminal ? "\r\u{1B}[K" : "") + "\(label): this will take about \(about) (\(Progress.rate(rate)))\n")
       }
     }
+    if quiet { return }
     if isTerminal {
       guard now - lastDraw >= 0.1 || step >= total else { return }
       lastDraw = now
@@ -77,6 +86,7 @@ public final class Progress {
   public func finish(_ message: String = "", completed: Int? = nil) {
     guard !finished else { return }
     finished = true
+    if quiet { return }
     lastStep = completed ?? total
     let elapsed = clock() - start
     let rate = elapsed > 0 ? Double(lastStep) / elapsed : 0

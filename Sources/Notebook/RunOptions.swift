@@ -32,6 +32,8 @@ public struct RunOptions: Sendable, Equatable {
   public var steps: Int?
   /// `--fast`, `--full`, or the standard run.
   public var mode: RunMode = .standard
+  /// True when `--fast` or `--full` was given.
+  public var modeWasGiven = false
   /// `--report [DIR]`: write the study page (DIR nil means the package's `Reports/`).
   public var writeReport = false
   /// The folder given with `--report DIR`, if any.
@@ -50,6 +52,9 @@ public struct RunOptions: Sendable, Equatable {
   public var list = false
   /// Lecture-specific boolean flags that were given (e.g. `--dot`).
   public var extraFlags: Set<String> = []
+  /// Things the learner should know about how a flag was taken (printed on standard error
+  /// before the run), e.g. `note: seed taken modulo 2^32: -1 → 4294967295`.
+  public var notes: [String] = []
 
   /// Options with the lecture's default seed and every other setting at its default.
   public init(defaultSeed: UInt64, threads: Int) {
@@ -59,6 +64,20 @@ public struct RunOptions: Sendable, Equatable {
 
   /// True with `--verbose`.
   public var isVerbose: Bool { verbosity == .verbose }
+
+  /// The run as the header names it: `standard run`, `fast run (--fast)`, `full run (--full)`,
+  /// or with `--steps N` `N steps (--steps N, …)`, which is never called a full or fast run.
+  public var runDescription: String {
+    let modeFlag = mode == .fast ? "--fast" : mode == .full ? "--full" : nil
+    if let steps {
+      return "\(steps) step\(steps == 1 ? "" : "s") (--steps \(steps)" + (modeFlag.map { "; other settings from \($0)" } ?? "") + ")"
+    }
+    switch mode {
+    case .fast: return "fast run (--fast)"
+    case .standard: return "standard run"
+    case .full: return "full run (--full)"
+    }
+  }
 }
 
 /// A command-line mistake: printed as one line plus a pointer to `--help`, exit status 2.
@@ -90,11 +109,11 @@ extension RunOptions {
     ("--list", "list the cells and exit"),
     ("--verbose", "also print step traces, shapes, per-step statistics and the \"why\" asides"),
     ("--quiet", "print results only"),
-    ("--seed N", "replace the lecture's generator seed (taken modulo 2^32; derived seeds follow)"),
+    ("--seed N", "replace the lecture's generator seed (taken modulo 2^32 as PyTorch does, -1 → 4294967295, with a note; derived seeds follow)"),
     ("--steps N", "train for N steps instead of the run mode's number"),
     ("--fast", "a run of a few seconds (keeps the step-0 numbers)"),
     ("--full", "the notebook's full schedule (an estimate is printed first when long)"),
-    ("--report [DIR]", "write the Markdown study page and SVG figures (default: Reports/ in the checkout)"),
+    ("--report [DIR]", "write the Markdown study page and SVG figures (default: Reports/ in the checkout; with no --fast/--full/--steps, in the mode the committed page was made with)"),
     ("--quiz", "take the recall quiz at the end"),
     ("--no-color", "no colour (also when NO_COLOR is set or output is not a terminal)"),
     ("--threads N", "threads for the kernels (default: all cores); never changes a result"),
@@ -108,7 +127,7 @@ extension RunOptions {
                            extraFlags: [ExtraFlag] = [], environment: [String: String] = [:],
                            outputIsTerminal: Bool = true) throws(UsageError) -> RunOptions {
     var options = RunOptions(defaultSeed: defaultSeed, threads: threads)
-    options.color = outputIsTerminal && environment["NO_COLOR"].map(\.isEmpty) ?? true
+    options.color = Console.colorAllowed(environment: environment, isTerminal: outputIsTerminal)
     var sawVerbose = false, sawQuiet = false, sawFast = false, sawFull = false
     var index = 0
     func value(for flag: String) throws(UsageError) -> String {
@@ -142,7 +161,11 @@ extension RunOptions {
       case "--full": sawFull = true; options.mode = .full
       case "--quiz": options.quiz = true
       case "--no-color", "--no-colour": options.color = false
-      case "--seed": options.seed = try parseSeed(try takeValue()); options.seedWasSet = true
+      case "--seed":
+        let text = try takeValue()
+        options.seed = try parseSeed(text)
+        options.seedWasSet = true
+        if text != String(options.seed) { options.notes.append("note: seed taken modulo 2^32: \(text) → \(options.seed)") }
       case "--steps": options.steps = try positiveInt(try takeValue(), for: "--steps")
       case "--threads": options.threads = try positiveInt(try takeValue(), for: "--threads")
       case "--data":
@@ -170,6 +193,7 @@ extension RunOptions {
     }
     if sawVerbose && sawQuiet { throw UsageError("--verbose and --quiet cannot be used together") }
     if sawFast && sawFull { throw UsageError("--fast and --full cannot be used together") }
+    options.modeWasGiven = sawFast || sawFull
     return options
   }
 
@@ -177,6 +201,9 @@ extension RunOptions {
   static func parseSeed(_ text: String) throws(UsageError) -> UInt64 {
     if let u = UInt64(text) { return u & 0xFFFF_FFFF }
     if let i = Int64(text) { return UInt64(bitPattern: i) & 0xFFFF_FFFF }
+    if text.drop(while: { $0 == "-" || $0 == "+" }).allSatisfy(\.isNumber) && !text.isEmpty {
+      throw UsageError("--seed must lie between -2^63 and 2^64 - 1 (it is then taken modulo 2^32), got '\(text)'")
+    }
     throw UsageError("--seed needs a whole number, got '\(text)'")
   }
 }

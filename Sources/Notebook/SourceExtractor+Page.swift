@@ -4,9 +4,11 @@ import Foundation
 // declarations for "The code behind this lecture".
 
 extension SourceExtractor {
-  /// Calls whose content the page already shows as prose or pictures, so their source is left out
-  /// of the cell's code block: `c.why`, `c.think`, `c.note`, `c.mermaid`, `c.figure`, `c.timing`.
-  public static let pageOnlyCalls = ["why", "think", "note", "mermaid", "figure", "timing"]
+  /// Calls whose content the page already shows in full (as prose, a picture, a worked formula or a
+  /// named result), so their source is left out of the cell's code block: `c.why`, `c.think`,
+  /// `c.note`, `c.mermaid`, `c.figure`, `c.timing`, `c.worked`, `c.result`, `c.trace`, `c.shape`.
+  /// (`c.print`, `c.table` and `c.compare` stay: they are the notebook's print statements.)
+  public static let pageOnlyCalls = ["why", "think", "note", "mermaid", "figure", "timing", "worked", "result", "trace", "shape"]
 
   /// Marker lines: code between `// page:hide` and `// page:show` runs but is not shown.
   public static let hideMarker = "// page:hide"

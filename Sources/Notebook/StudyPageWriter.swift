@@ -3,7 +3,8 @@ import Quiz
 import Report
 
 /// Writes a lecture's study page (`Reports/LectureNN-Name.md`) and its SVG figures
-/// (`Reports/figures/`). The reports index is written by `swift run Workbook report`.
+/// (`Reports/figures/LectureNN/`, swapped in atomically with the page). The reports index is
+/// written by `swift run Workbook report`.
 ///
 /// Same seed, same page: nothing time- or machine-dependent goes into the files, so
 /// re-generating a page gives a clean diff.
@@ -16,6 +17,8 @@ struct StudyPageWriter {
   let directory: URL
   /// The checkout root (for links to sources and tests).
   let packageRoot: URL
+  /// Stages figures and the page, and swaps them in at the end (see `AtomicReportWriter`).
+  let atomic: AtomicReportWriter
 
   init(lecture: LectureInfo, options: RunOptions, knobs: [KnobInfo] = [], sourceFile: String?) throws {
     self.lecture = lecture
@@ -28,7 +31,8 @@ struct StudyPageWriter {
     } else {
       directory = root.appendingPathComponent("Reports")
     }
-    try FileManager.default.createDirectory(at: directory.appendingPathComponent("figures"), withIntermediateDirectories: true)
+    atomic = try AtomicReportWriter(directory: directory, pageName: lecture.reportFileName,
+                                    figuresName: "Lecture\(lecture.paddedNumber)")
   }
 
   /// The checkout root: two folders above the lecture's `main.swift` when that file exists,
@@ -49,10 +53,9 @@ struct StudyPageWriter {
 
   /// Writes `figure` as SVG and returns its path relative to the page.
   func writeFigure(_ figure: any Figure, name: String) -> String? {
-    let file = "figures/Lecture\(lecture.paddedNumber)-\(name).svg"
-    let url = directory.appendingPathComponent(file)
+    let (url, file) = atomic.figure("\(name).svg")
     do {
-      try Data(figure.svg().utf8).write(to: url, options: .atomic)
+      try AtomicFile.write(figure.svg(), to: url)
       return file
     } catch {
       FileHandle.standardError.write(Data("warning: could not write \(url.path): \(error.localizedDescription)\n".utf8))
@@ -63,15 +66,18 @@ struct StudyPageWriter {
   /// Writes the page; returns its path.
   func writePage(_ records: [CellRecord]) throws -> String {
     let page = render(records)
-    let url = directory.appendingPathComponent(lecture.reportFileName)
-    try Data(page.utf8).write(to: url, options: .atomic)
+    let url = try atomic.commit(page: page)
     return url.path
   }
 
   /// A path from the page's folder to a repo-relative path.
+  ///
+  /// Links are written as seen from the checkout's `Reports/` folder, where pages are committed,
+  /// wherever this copy is written: a page generated into a temporary folder (`Workbook report
+  /// --check`) is then byte-identical to the committed one.
   func link(_ repoPath: String) -> String {
     let target = packageRoot.appendingPathComponent(repoPath).standardizedFileURL.pathComponents
-    let from = directory.standardizedFileURL.pathComponents
+    let from = packageRoot.appendingPathComponent("Reports").standardizedFileURL.pathComponents
     var common = 0
     while common < min(target.count, from.count) && target[common] == from[common] { common += 1 }
     let ups = Array(repeating: "..", count: from.count - common)

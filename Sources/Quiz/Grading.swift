@@ -15,11 +15,12 @@ extension Question {
   ///
   /// Multiple choice accepts the option letter (`b`), its number (`2`) or the option's exact
   /// text; numeric accepts plain or scientific notation (`3.2958`, `1e-3`, `-0.5`) and simple
-  /// fractions (`1/27`); short answers are matched against the accepted phrases after
-  /// normalising case, accents, punctuation and spacing.
+  /// fractions (`1/27`); short answers must contain one of the accepted phrases as whole words
+  /// (case, accents, punctuation and spacing ignored) and not negated: "non-zero", "not zero"
+  /// and "isn't zero" do not count as "zero".
   public func grade(_ response: String) -> Grade {
     let trimmed = response.trimmingCharacters(in: .whitespacesAndNewlines)
-    if trimmed.isEmpty { return .invalid("type an answer (or press Ctrl-D to stop)") }
+    if trimmed.isEmpty { return .invalid("type an answer, or press Ctrl-D to stop") }
     switch kind {
     case let .multipleChoice(options, answer):
       guard let picked = Question.choiceIndex(trimmed, options: options) else {
@@ -33,17 +34,57 @@ extension Question {
       }
       return abs(value - answer) <= tolerance ? .correct : .incorrect
     case let .shortAnswer(accepted):
-      let said = Question.normalise(trimmed)
-      for phrase in accepted {
-        if phrase.hasPrefix("re:") {
-          let pattern = String(phrase.dropFirst(3))
-          if trimmed.range(of: pattern, options: [.regularExpression, .caseInsensitive]) != nil { return .correct }
-        } else if said.contains(Question.normalise(phrase)) {
-          return .correct
+      return Question.matchesShortAnswer(trimmed, accepted: accepted) ? .correct : .incorrect
+    }
+  }
+
+  /// Words that negate what follows them within a clause (`non-zero`, `not zero`, `isn't zero`,
+  /// `no zero`, `never zero`, `without zero`).
+  static let negations: Set<String> = ["non", "not", "no", "never", "without", "nor", "t", "cannot", "neither"]
+
+  /// True when `response` names one of the `accepted` phrases as whole words (or matches one of
+  /// its `re:` patterns), in a clause where none of the two words before it is a negation.
+  static func matchesShortAnswer(_ response: String, accepted: [String]) -> Bool {
+    let clauses = Question.clauses(response)
+    for phrase in accepted {
+      if phrase.hasPrefix("re:") {
+        let pattern = String(phrase.dropFirst(3))
+        for clause in response.split(whereSeparator: { ",;:.!?()".contains($0) }) {
+          var from = clause.startIndex
+          while let range = clause.range(of: pattern, options: [.regularExpression, .caseInsensitive], range: from..<clause.endIndex) {
+            let before = words(String(clause[clause.startIndex..<range.lowerBound]))
+            let matchedWords = words(String(clause[range]))
+            if matchedWords.first.map({ negations.contains($0) }) == true || !before.suffix(2).contains(where: negations.contains) {
+              return true
+            }
+            if range.upperBound == clause.endIndex || range.isEmpty { break }
+            from = clause.index(after: range.lowerBound)
+          }
+        }
+        continue
+      }
+      let target = words(phrase)
+      guard !target.isEmpty else { continue }
+      let phraseIsNegated = negations.contains(target[0])
+      for clause in clauses where clause.count >= target.count {
+        for start in 0...(clause.count - target.count) where Array(clause[start..<(start + target.count)]) == target {
+          if phraseIsNegated || !clause[max(0, start - 2)..<start].contains(where: negations.contains) { return true }
         }
       }
-      return .incorrect
     }
+    return false
+  }
+
+  /// The response's clauses (split at `, ; : . ! ? ( )`), each as normalised words.
+  static func clauses(_ text: String) -> [[String]] {
+    text.split(whereSeparator: { ",;:!?()".contains($0) })
+      .flatMap { $0.components(separatedBy: ". ") }
+      .map { words(String($0)) }.filter { !$0.isEmpty }
+  }
+
+  /// Lower-case words with accents folded; letters and digits only (`non-zero` → `non`, `zero`).
+  static func words(_ text: String) -> [String] {
+    normalise(text).split(separator: " ").map(String.init)
   }
 
   /// The option index a response names, or nil.

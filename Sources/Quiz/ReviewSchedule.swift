@@ -1,7 +1,10 @@
 import Foundation
+import Report
 
-/// Spaced repetition with Leitner boxes: a right answer moves a question up a box (reviewed less
-/// often), a wrong one sends it back to box 1 (reviewed tomorrow).
+/// Spaced repetition with Leitner boxes: a right answer to a card that is *due* moves it up a box
+/// (reviewed less often); a wrong answer sends it back to box 1, due tomorrow. A card answered
+/// before it is due is practice: a right answer keeps its box and due day (re-taking a quiz five
+/// times in an afternoon does not push everything to "16 days"), a wrong one still demotes it.
 ///
 /// The state is a small JSON file under the user's home (`~/.zero-to-hero/quiz-state.json`,
 /// or `$ZERO_TO_HERO_STATE` when set). A corrupt file is reported, moved aside and replaced by a
@@ -29,18 +32,38 @@ public struct ReviewSchedule: Codable, Sendable, Equatable {
   /// An empty schedule (every question due).
   public init() {}
 
-  /// Records an answer given on `day`.
-  public mutating func record(_ questionID: String, correct: Bool, day: Int) {
+  /// What recording an answer did to a card.
+  public enum Outcome: Sendable, Equatable {
+    /// Right while due: moved up to `box`, next due in `days` days.
+    case promoted(box: Int, days: Int)
+    /// Right but not due yet: practice, box and due day unchanged.
+    case practised
+    /// Wrong: back to box 1, due tomorrow.
+    case demoted
+  }
+
+  /// Records an answer given on `day` and says what it did (see the type's description).
+  @discardableResult
+  public mutating func record(_ questionID: String, correct: Bool, day: Int) -> Outcome {
     var card = cards[questionID] ?? Card(box: 1, due: day, right: 0, wrong: 0)
+    let outcome: Outcome
     if correct {
-      card.box = min(card.box + 1, Self.intervals.count)
       card.right += 1
+      if card.due <= day {
+        card.box = min(card.box + 1, Self.intervals.count)
+        card.due = day + Self.intervals[card.box - 1]
+        outcome = .promoted(box: card.box, days: Self.intervals[card.box - 1])
+      } else {
+        outcome = .practised
+      }
     } else {
       card.box = 1
       card.wrong += 1
+      card.due = day + Self.intervals[0]
+      outcome = .demoted
     }
-    card.due = day + Self.intervals[card.box - 1]
     cards[questionID] = card
+    return outcome
   }
 
   /// True when the question has never been answered or its review day has come.
@@ -83,12 +106,13 @@ public struct ReviewSchedule: Codable, Sendable, Equatable {
     }
   }
 
-  /// Saves the schedule to `url` atomically, creating the folder if needed.
+  /// Saves the schedule to `url` atomically (a temporary file beside it, then one rename), so an
+  /// interrupted save leaves the previous state intact; creates the folder if needed.
   public func save(to url: URL) throws {
     try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    try encoder.encode(self).write(to: url, options: .atomic)
+    try AtomicFile.write(encoder.encode(self), to: url)
   }
 
   private static func describe(_ error: Error) -> String {

@@ -234,9 +234,41 @@ public struct Heatmap: Figure {
     return out
   }
 
+  /// True when the terminal shading uses a logarithmic scale: non-negative values whose largest is
+  /// more than 100 times the smallest positive one (counts, probabilities). On a linear scale such
+  /// a matrix is a few dark cells and blank rows; log(1 + v) keeps every non-zero cell visible.
+  var asciiLogScale: Bool {
+    guard colorScale != .diverging, let lo = finiteMin, let hi = finiteMax, lo >= 0, hi > 0 else { return false }
+    return hi / smallestPositiveValue > 100
+  }
+
+  /// Where `v` falls between the colour range's ends on the terminal's scale (log or linear), 0…1.
+  func asciiFraction(_ v: Double, log: Bool) -> Double {
+    guard log else { return fraction(v) }
+    let r = colorRange
+    // Scale so that the smallest positive value lands at 1 before taking log(1 + ·).
+    let unit = Swift.max(smallestPositiveValue, 1e-300)
+    let top = Foundation.log1p(Swift.max(r.upperBound - r.lowerBound, 0) / unit)
+    return top > 0 ? Foundation.log1p(Swift.max(v - r.lowerBound, 0) / unit) / top : 1
+  }
+
+  private var smallestPositiveValue: Double {
+    var m = Double.infinity
+    for row in values { for v in row where v.isFinite && v > 0 { m = Swift.min(m, v) } }
+    return m.isFinite ? m : 1
+  }
+
   /// The terminal character for a value: light → dark shades, or for `.diverging` the sign as
-  /// `- = ≡` (negative) / `+ * #` (positive) by magnitude, blank near zero.
-  func shade(_ v: Double) -> Character {
+  /// `- = ≡` (negative) / `+ * #` (positive) by magnitude, blank near zero. `log` shades on the
+  /// logarithmic scale of `asciiLogScale`; a non-zero value then never gets the blank shade.
+  func shade(_ v: Double, log: Bool = false) -> Character {
+    if log {
+      let f = asciiFraction(v, log: true)
+      if v > colorRange.lowerBound && f > 0 {
+        return Self.shades[min(max(Int(f * Double(Self.shades.count - 1)) + 1, 1), Self.shades.count - 1)]
+      }
+      return Self.shades[0]
+    }
     let f = fraction(v)
     if colorScale == .diverging {
       let m = abs(f - 0.5) * 2  // 0 at zero, 1 at ±max
@@ -266,6 +298,7 @@ public struct Heatmap: Figure {
     let colGroup = max(1, (columns + available - 1) / available)
     let rowGroup = max(1, (rows + max(height, 32) - 1) / max(height, 32))
     let shownCols = (columns + colGroup - 1) / colGroup, shownRows = (rows + rowGroup - 1) / rowGroup
+    let log = asciiLogScale
     // Column header: single-character names (or last digit of the index) when cells are not grouped.
     if colGroup == 1 {
       let names = columnLabels.isEmpty ? (0..<columns).map { String($0 % 10) } : columnLabels
@@ -283,7 +316,7 @@ public struct Heatmap: Figure {
         let c0 = gc * colGroup, c1 = min(c0 + colGroup, columns)
         var sum = 0.0, n = 0
         for r in r0..<r1 { for c in c0..<c1 where value(r, c).isFinite { sum += value(r, c); n += 1 } }
-        let ch: Character = n == 0 ? "?" : shade(sum / Double(n))
+        let ch: Character = n == 0 ? "?" : shade(sum / Double(n), log: log)
         line += String(repeating: ch, count: cellWidth)
       }
       lines.append(TextLayout.trimTrailing(line))
@@ -292,6 +325,7 @@ public struct Heatmap: Figure {
     var scale = colorScale == .diverging
       ? "scale: '≡' \(NumberFormat.compact(range.lowerBound)) … '-' … ' ' 0 … '+' … '#' \(NumberFormat.compact(range.upperBound))"
       : "scale: ' ' \(NumberFormat.compact(range.lowerBound)) … '@' \(NumberFormat.compact(range.upperBound))"
+        + (log ? " (logarithmic: every non-zero cell shows)" : "")
     if rowGroup > 1 || colGroup > 1 { scale += " (blocks of \(rowGroup)×\(colGroup) averaged)" }
     lines.append(TextLayout.truncate(scale, width))
     if !xLabel.isEmpty || !yLabel.isEmpty {

@@ -2,50 +2,10 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Runs the built `Lecture01Micrograd` as a learner would (`--fast --no-color`) and checks the
-/// numbers it prints against the lecture's and micrograd's reference values.
+/// Lecture 1's printed numbers are checked by its snapshot (SnapshotTests) and its engine by
+/// MicrogradTests; these run the built `Lecture01Micrograd` to check the runtime features a
+/// learner uses on it: knobs, `--cell`, `--pause`, `--dot`, and their usage errors.
 @Suite(.serialized) struct Lecture01Tests {
-  @Test func fastRunPrintsTheReferenceNumbers() throws {
-    let run = try LectureRunner.run("Lecture01Micrograd", ["--fast", "--no-color"])
-    #expect(run.status == 0, "stderr: \(run.stderr)")
-    let out = run.stdout
-    // Derivatives by nudging and the d = a·b + c example.
-    #expect(out.contains("f(3.0) = 20.0"))
-    #expect(out.contains("14.00300000000243"))
-    #expect(out.contains("2.999378523327323e-06"))
-    #expect(out.contains("slope 0.9999999999976694"))
-    // L = (a·b + c)·f, its gradients, the numerical check and the step uphill.
-    #expect(out.contains("Value(data=-8.0)"))
-    #expect(out.contains("-3.9999999999995595"))
-    #expect(out.contains("L after one step: -7.286496"))
-    // The tanh neuron.
-    #expect(out.contains("o = tanh(n) = 0.7071067811865476"))
-    #expect(out.contains("│   │   ├── x1  data 2.0000  grad -1.5000"))
-    #expect(out.contains("b = a + a with grad += … (correct): a.grad = 2.0"))
-    // The notebook's PyTorch check, explained by a float32 bias.
-    #expect(out.contains("Value engine, float32 bias: o = 0.7071066904050358"))
-    #expect(out.contains("-1.5000003851533106"))
-    #expect(out.contains("a.grad, b.grad (f = (a·b)·(a + b)): -3.0, -8.0"))
-    // micrograd's README expression, sanity check and seeded neuron.
-    #expect(out.contains("g: 24.7041"))
-    #expect(out.contains("dg/da: 138.8338"))
-    #expect(out.contains("dg/db: 645.5773"))
-    #expect(out.contains("test_sanity_check: y = -20.0  dy/dx = 46.0"))
-    #expect(out.contains("w = [0.23550571390294128, 0.06653114721000164]"))
-    // The video's exercise: softmax + negative log-likelihood on Values.
-    #expect(out.contains("softmax NLL loss (logits [0, 3, −2, 1], label 3): 2.1755153626167147"))
-    // The moons demo reaches full training accuracy and both engines agree.
-    #expect(out.contains("MLP(2, [16, 16, 1]): 337 parameters"))
-    #expect(out.contains("moons accuracy: 100%"))
-    #expect(out.contains("step 99 loss"))
-    // The replay on the notebook's own points reproduces its final loss 0.010978370135492717.
-    #expect(out.contains("notebook replay, step 99 loss: 0.0109783701354927"))
-    let classLoss = out.split(separator: "\n").first { $0.hasPrefix("loss, class engine:") }
-    let tapeLoss = out.split(separator: "\n").first { $0.hasPrefix("loss, tape engine:") }
-    #expect(classLoss != nil && tapeLoss != nil)
-    #expect(classLoss?.split(separator: " ").last == tapeLoss?.split(separator: " ").last)
-  }
-
   @Test func dotFlagPrintsGraphviz() throws {
     let run = try LectureRunner.run("Lecture01Micrograd", ["--fast", "--no-color", "--quiet", "--dot"])
     #expect(run.status == 0)
@@ -53,10 +13,57 @@ import TestSupport
     #expect(run.stdout.contains("{ x1 | data 2.0000 | grad -1.5000 }"))
   }
 
-  @Test func unknownFlagIsAUsageError() throws {
-    let run = try LectureRunner.run("Lecture01Micrograd", ["--frobnicate"])
-    #expect(run.status == 2)
-    #expect(run.stderr.contains("unknown flag"))
+  @Test func helpListsTheKnobsWithTheLectureValues() throws {
+    let run = try LectureRunner.run("Lecture01Micrograd", ["--help"])
+    #expect(run.status == 0)
+    for text in ["--set NAME=VALUE", "--pause", "--cell N", "lr=0.1", "steps=20", "moons-steps=100", "moons-hidden=16"] {
+      #expect(run.stdout.contains(text), "--help does not mention \(text)")
+    }
+  }
+
+  /// A knob changes the computation, and the run says so before any number.
+  @Test func knobsChangeTheRunAndSayWhatDiffers() throws {
+    func finalLoss(_ run: LectureRunner.Output) -> Substring? {
+      run.stdout.split(separator: "\n").first { $0.hasPrefix("loss after ") }
+    }
+    let standard = try LectureRunner.run("Lecture01Micrograd", ["--fast", "--quiet"])
+    let changed = try LectureRunner.run("Lecture01Micrograd", ["--fast", "--quiet", "--set", "lr=0.05", "--set", "steps=30"])
+    #expect(standard.status == 0 && changed.status == 0, "stderr: \(changed.stderr)")
+    #expect(changed.stdout.hasPrefix("settings changed: lr=0.05 (lecture 0.1), steps=30 (lecture 20)\n"))
+    #expect(!standard.stdout.contains("settings changed"))
+    #expect(finalLoss(changed)?.hasPrefix("loss after 30 steps: ") == true)
+    #expect(finalLoss(standard) != nil && finalLoss(standard) != finalLoss(changed))
+    // --steps is the same knob.
+    let steps = try LectureRunner.run("Lecture01Micrograd", ["--fast", "--quiet", "--steps", "30", "--set", "lr=0.05"])
+    #expect(finalLoss(steps) == finalLoss(changed))
+  }
+
+  @Test(arguments: [["--set", "lr=fast"], ["--set", "nope=1"], ["--set", "moons-hidden=0"], ["--set", "lr"],
+                    ["--cell", "99"], ["--cell", "0"], ["--cell", "3", "--report"]])
+  func badRuntimeFlagsAreUsageErrors(_ arguments: [String]) throws {
+    let run = try LectureRunner.run("Lecture01Micrograd", arguments)
+    #expect(run.status == 2, "\(arguments) exited \(run.status)")
+    #expect(run.stderr.hasPrefix("error: "))
     #expect(run.stdout.isEmpty)
+  }
+
+  /// `--cell 7` runs cells 1–6 silently (cell 7 reads what cell 6 returned) and prints only cell 7.
+  @Test func cellPrintsOnlyTheChosenCell() throws {
+    let run = try LectureRunner.run("Lecture01Micrograd", ["--fast", "--cell", "7"])
+    #expect(run.status == 0, "stderr: \(run.stderr)")
+    #expect(run.stdout.contains("── 7. Backward one node at a time"))
+    #expect(!run.stdout.contains("── 6.") && !run.stdout.contains("── 8.") && !run.stdout.contains("── 1."))
+    #expect(run.stdout.contains("same leaf gradients as backward(): true"))
+    #expect(!run.stdout.contains("Cell timings"))
+  }
+
+  /// `--pause` waits for Enter before think answers, solutions and the next cell; when input ends
+  /// the lecture runs on to the end.
+  @Test func pauseWaitsForEnterAndRunsOnAtEndOfInput() throws {
+    let run = try LectureRunner.run("Lecture01Micrograd", ["--fast", "--pause"], input: "\n\n\n")
+    #expect(run.status == 0, "stderr: \(run.stderr)")
+    #expect(run.stderr.contains("Enter: show the answer"))
+    #expect(run.stderr.contains("Enter: next cell"))
+    #expect(run.stdout.contains("── 18. "))
   }
 }

@@ -11,6 +11,9 @@ import Testing
         """)
       c.print(x)
       c.think("Why (really)?", answer: "\(x) reasons")
+      c.worked("y", formula: "x + 1", substituted: "1 + 1",
+               result: "\(x + 1)")
+      c.result("x", "\(x)", headline: "1")
 
       // page:hide
       let plumbing = 3

@@ -76,6 +76,24 @@ import Testing
     #expect(rows.contains { $0.hasPrefix("  . a b c") }, "column header")
   }
 
+  /// Counts spanning four orders of magnitude (like the bigram matrix): on a linear scale the row
+  /// of small counts would be blank; the log scale shades every non-zero cell, and only zeros stay blank.
+  @Test func sparseCountsShadeOnALogScale() {
+    let letters = ["a", "b", "c"]
+    let map = Heatmap(title: "", values: [[5000, 2500, 0], [3, 1, 0], [0, 40, 0]], rowLabels: letters, columnLabels: letters)
+    #expect(map.asciiLogScale)
+    let rows = lines(map.ascii(width: 72, height: 5))
+    let grid = rows.filter { letters.contains(String($0.prefix(1))) && $0.dropFirst().first == " " }
+    #expect(grid.count == 3, "\(rows)")
+    #expect(grid[1].dropFirst(2).hasPrefix("  ") == false, "row b is not blank: \(grid[1])")
+    #expect(grid[1].filter { $0 != " " && $0 != "b" }.count == 4, "two non-zero cells, two characters each: \(grid[1])")
+    #expect(grid.allSatisfy { $0.count <= 6 }, "the zero column stays blank: \(grid)")
+    #expect(rows.contains { $0.contains("logarithmic") })
+    // A matrix with a small range keeps the linear scale.
+    #expect(!Heatmap(title: "", values: [[1, 2], [3, 4]]).asciiLogScale)
+    #expect(!Heatmap(title: "", values: [[-4, 4]], colorScale: .diverging).asciiLogScale)
+  }
+
   @Test func boolImageDrawsBlocks() {
     let image = BoolImage(title: "sat", grid: [[true, false], [false, true]])
     let rows = lines(image.ascii(width: 20, height: 4))

@@ -26,7 +26,7 @@ let usage = """
   Exit status: 0 ok, 1 runtime failure, 2 usage error.
   """
 
-let console = Console(color: Console.isTerminal(1) && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+let console = Console(color: Console.colorAllowed())
 
 func fail(_ message: String, status: Int32) -> Never {
   console.err("error: \(message)\n" + (status == 2 ? "Run `swift run Workbook help` for usage.\n" : ""))
@@ -50,27 +50,22 @@ func quiz(_ arguments: [String]) {
     guard let lecture = Curriculum.lecture(named: arg) else { fail("no lecture named '\(arg)'", status: 2) }
     chosen = lecture
   }
-  let url = ReviewSchedule.defaultURL()
-  var schedule = ReviewSchedule.load(from: url) { console.err($0 + "\n") }
-  let today = ReviewSchedule.today()
+  let progress = QuizProgress(warn: { console.err($0 + "\n") })
   let pool = Curriculum.allQuestions.filter { chosen == nil || $0.lecture.id == chosen?.id }
-  let due = everything ? pool : pool.filter { schedule.isDue($0.question.id, day: today) }
+  let due = everything ? pool : pool.filter { progress.isDue($0.question) }
   if due.isEmpty {
-    let next = pool.compactMap { schedule.cards[$0.question.id]?.due }.min()
-    console.out("Nothing is due today." + (next.map { " Next review in \($0 - today) day(s)." } ?? "") + "\n")
+    let next = pool.compactMap { progress.schedule.cards[$0.question.id]?.due }.min()
+    console.out("Nothing is due today." + (next.map { " Next review in \($0 - progress.day) day(s)." } ?? "") + "\n")
     return
   }
-  let session = QuizSession(onAnswer: { question, correct in
-    schedule.record(question.id, correct: correct, day: today)
-    do { try schedule.save(to: url) } catch {
-      console.err("warning: could not save quiz progress to \(url.path): \(error.localizedDescription)\n")
-    }
-  })
-  _ = session.run(due.map(\.question), title: "Review: \(due.count) question\(due.count == 1 ? "" : "s") due")
+  progress.sayAnswersAreKeptOnInterrupt()
+  let session = QuizSession(onAnswer: progress.record, color: console.color)
+  let scope = chosen.map { "Lecture \($0.number)" } ?? "all lectures"
+  _ = session.run(due.map(\.question), title: everything ? "Quiz, \(scope)" : "Review due today, \(scope)")
 }
 
 var arguments = Array(CommandLine.arguments.dropFirst())
-guard let command = arguments.first else { console.out(usage + "\n"); exit(0) }
+guard let command = arguments.first else { console.err("error: Workbook needs a command\n" + usage + "\n"); exit(2) }
 arguments.removeFirst()
 switch command {
 case "list":
