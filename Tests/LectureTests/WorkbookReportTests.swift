@@ -24,6 +24,32 @@ import ZeroToHero
     #expect(index.components(separatedBy: "not generated yet").count - 1 == Curriculum.lectures.count - 1)
   }
 
+  /// `report --check` regenerates lecture 1's page with its committed settings and compares it with
+  /// a copy of the committed page and figures: equal → exit 0; an edited page or a stray figure →
+  /// exit 1, naming the file.
+  @Test func checkFindsStalePagesAndFigures() throws {
+    let fm = FileManager.default
+    let root = fm.temporaryDirectory.appendingPathComponent("zth-check-\(UUID().uuidString)")
+    defer { try? fm.removeItem(at: root) }
+    let lecture = Curriculum.lectures[0]
+    let reports = root.appendingPathComponent("Reports")
+    try fm.createDirectory(at: reports.appendingPathComponent("figures"), withIntermediateDirectories: true)
+    try Data().write(to: root.appendingPathComponent("Package.swift"))
+    let committed = Fixtures.packageRoot.appendingPathComponent("Reports")
+    try fm.copyItem(at: committed.appendingPathComponent(lecture.reportFileName), to: reports.appendingPathComponent(lecture.reportFileName))
+    let figures = "figures/Lecture\(lecture.paddedNumber)"
+    try fm.copyItem(at: committed.appendingPathComponent(figures), to: reports.appendingPathComponent(figures))
+    let fresh = try LectureRunner.run("Workbook", ["report", "--check", lecture.executable], workingDirectory: root)
+    #expect(fresh.status == 0, "the committed page of \(lecture.executable) is out of date: \(fresh.stdout)")
+    try Data().write(to: reports.appendingPathComponent("\(figures)/stray.svg"))
+    let page = reports.appendingPathComponent(lecture.reportFileName)
+    try (String(contentsOf: page, encoding: .utf8) + "edited\n").write(to: page, atomically: true, encoding: .utf8)
+    let stale = try LectureRunner.run("Workbook", ["report", "--check", lecture.executable], workingDirectory: root)
+    #expect(stale.status == 1)
+    #expect(stale.stdout.contains("  \(lecture.reportFileName)\n"))
+    #expect(stale.stdout.contains("\(figures)/stray.svg (no longer generated)"))
+  }
+
   @Test func checkTakesTheCommittedSettingsOnly() throws {
     #expect(try LectureRunner.run("Workbook", ["report", "--check", "--fast"]).status == 2)
     #expect(try LectureRunner.run("Workbook", ["report", "--bogus"]).status == 2)

@@ -103,6 +103,12 @@ func checkPages(_ lectures: [LectureInfo], against reports: URL) {
       let committed = try? Data(contentsOf: reports.appendingPathComponent(file))
       if fresh != committed { stale.append(committed == nil ? "\(file) (not committed)" : file) }
     }
+    // Committed figures of this lecture that the lecture no longer makes.
+    let figures = "figures/Lecture\(lecture.paddedNumber)"
+    let committedFigures = (try? fm.contentsOfDirectory(atPath: reports.appendingPathComponent(figures).path)) ?? []
+    for name in committedFigures.sorted() where !files.contains("\(figures)/\(name)") {
+      stale.append("\(figures)/\(name) (no longer generated)")
+    }
   }
   if stale.isEmpty {
     console.out("All \(lectures.count) page(s) match what the lectures generate.\n")
