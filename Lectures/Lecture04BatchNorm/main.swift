@@ -222,7 +222,7 @@ nb.cell("Prerequisites, briefly: mean, variance and sums of random numbers", """
   return Run(recipe: r, model: model, losses: losses, train: tr, val: va)
 }
 
-let data = nb.cell("The starter code, line by line", """
+let data: Shared<Data> = nb.cell("The starter code, line by line", """
   Lecture 3's MLP, rewritten as the lecture starts it. **Data**: names shuffled with
   `random.seed(42)`, 80/10/10% into train, validation and test, each turned into (context of 3
   characters → next character) examples. **Parameters**, drawn from one generator seeded
@@ -236,7 +236,7 @@ let data = nb.cell("The starter code, line by line", """
   Every line is a measurable transformation: each intermediate tensor has a mean, a std, a
   range. When those statistics are healthy, the network learns; when logits explode or tanh
   units saturate, it learns slowly or not at all. The first loss printed is the first clue.
-  """) { c -> Data in
+  """) { c in
   let names = try Names(text: nb.readText("names.txt"))                 // words = open('names.txt').read().splitlines()
   let (train, dev, _) = try names.requireSplits(for: "lecture 4 (train and validation losses)")   // random.seed(42), shuffle, 80/10/10
   let (Xtr, Ytr) = names.contextTensors(train, blockSize: blockSize)      // build_dataset(words[:n1])
@@ -279,7 +279,7 @@ var Ydev: IntTensor { data.value.Ydev }
 var isReference: Bool { nb.usesLectureSettings && names.isLectureFile }
 
 
-let softmaxFix = nb.cell("Fixing the initial loss", """
+let softmaxFix: Shared<(original: Run, fixed: Run)> = nb.cell("Fixing the initial loss", """
   At initialisation the network knows nothing, so it should say so: every character equally
   likely, p = 1/27, and a loss of −ln(1/27) = 3.2958. We see 27.88. Four logits show why: equal
   logits give the uniform loss ln 4; one *confident* logit on the right class gives a loss near
@@ -290,7 +290,7 @@ let softmaxFix = nb.cell("Fixing the initial loss", """
 
   Training then stops wasting its first thousand steps squashing the logits: the loss curve
   loses its **hockey stick**, and the steps saved go into real learning.
-  """) { c -> (original: Run, fixed: Run) in
+  """) { c in
   // page:hide
   do {  // how long this run's training will take here (terminal only)
     var gt = TorchGenerator(seed: nb.seed)
@@ -338,7 +338,7 @@ let softmaxFix = nb.cell("Fixing the initial loss", """
   return (before, after)
 }
 
-let tanhFix = nb.cell("Fixing the saturated tanh", """
+let tanhFix: Shared<Run> = nb.cell("Fixing the saturated tanh", """
   The logits are fixed; the hidden layer is not. `hpreact` has a std near 5, so most of `h`
   sits at ±1. That matters in the backward pass: tanh's local gradient is `1 − t²`, so a unit
   at |t| ≈ 1 passes almost no gradient to its weights and inputs. The image below is the
@@ -347,7 +347,7 @@ let tanhFix = nb.cell("Fixing the saturated tanh", """
   weights never get a gradient, and it never learns. (Dead units also happen with ReLU, whose
   gradient is exactly 0 for negative inputs, and with too-high learning rates that knock units
   out of the active region.) The fix: shrink the pre-activations, `W1 * 0.2`, `b1 * 0.01`.
-  """) { c -> Run in
+  """) { c in
   let sick = stepZero(fixSoftmax)
   c.figure(Histogram(title: "h = tanh(hpreact) at step 0: piled up at ±1", xLabel: "h",
                      series: [HistogramSeries("h", values: sick.h.scalars.map(Double.init))], bins: 50), name: "h-histogram")
@@ -376,7 +376,7 @@ let tanhFix = nb.cell("Fixing the saturated tanh", """
   return run
 }
 
-let kaimingRun = nb.cell("Kaiming init: computing the scale instead of guessing it", """
+let kaimingRun: Shared<Run> = nb.cell("Kaiming init: computing the scale instead of guessing it", """
   0.2 was found by looking at histograms. It can be computed. x·w over a fan-in of n
   unit-variance terms has std √n, so dividing the weights by √fan_in keeps the output at std 1
   (first table). A nonlinearity changes that: tanh squashes, shrinking the std a little at every
@@ -387,7 +387,7 @@ let kaimingRun = nb.cell("Kaiming init: computing the scale instead of guessing 
 
   Modern training is less fragile than this suggests (residual connections, normalisation
   layers, Adam), but the habit of asking "what std does this layer produce?" stays.
-  """) { c -> Run in
+  """) { c in
   var g = TorchGenerator(seed: nb.seed)
   var rows: [[String]] = []
   for fanIn in [10, 30, 100, 1000] {
@@ -424,7 +424,7 @@ let kaimingRun = nb.cell("Kaiming init: computing the scale instead of guessing 
   return run
 }
 
-let bnRun = nb.cell("BatchNorm: make the pre-activations unit Gaussian, by force", """
+let bnRun: Shared<Run> = nb.cell("BatchNorm: make the pre-activations unit Gaussian, by force", """
   If we want hpreact to be roughly unit Gaussian, Ioffe and Szegedy (2015) asked, why not just
   **normalise** it? Per neuron, subtract the batch's mean and divide by its std: a
   differentiable operation, so backprop goes straight through it. Forcing unit Gaussian for
@@ -439,7 +439,7 @@ let bnRun = nb.cell("BatchNorm: make the pre-activations unit Gaussian, by force
   **coupled**: one name's hidden activations depend on which other names share its batch. That
   jitter acts as a regulariser, and is also why many people would rather avoid BatchNorm
   (LayerNorm, GroupNorm, lecture 7).
-  """) { c -> Run in
+  """) { c in
   var g5 = TorchGenerator(seed: nb.seed + 1)
   let five = Tensor.randn([5], generator: &g5)
   let m = five.mean().item(), s = five.std().item()
@@ -576,7 +576,7 @@ nb.cell("The loss log", """
   return DeepRun(net: net, losses: losses, updateRatios: ud, saturation: saturation)
 }
 
-let deep = nb.cell("PyTorch-ifying the code: a deep network of modules", """
+let deep: Shared<DeepRun> = nb.cell("PyTorch-ifying the code: a deep network of modules", """
   The second half of the lecture writes the pieces as modules, like `torch.nn`: `Linear`
   (weights `randn(fan_in, fan_out) / √fan_in`, optional bias), `BatchNorm1d` (gain γ, bias β,
   running mean and **variance**, momentum 0.1, ε = 1e-5, a `training` flag) and `Tanh`, then
@@ -586,7 +586,7 @@ let deep = nb.cell("PyTorch-ifying the code: a deep network of modules", """
   normalisation makes the forward pass nearly independent of it (a cell below shows how
   much). Without BatchNorm the Linear layers keep their bias and the last Linear's weights
   take the × 0.1. The lecture trains it for 1,000 steps only, to look inside.
-  """) { c -> DeepRun in
+  """) { c in
   var g0 = TorchGenerator(seed: nb.seed)
   let plain = deepNet(batchNorm: false, weights: .lecture(gain: gainKnob), generator: &g0)
   var g = TorchGenerator(seed: nb.seed)
@@ -732,7 +732,7 @@ struct DeepSummary {
                      gradientStd: grads.map(\.stats.std), weightRatio: meanRatio(square), lastRatio: meanRatio([out]))
 }
 
-let variants = nb.cell("With and without BatchNorm, gain too small and too large", """
+let variants: Shared<[String: DeepSummary]> = nb.cell("With and without BatchNorm, gain too small and too large", """
   Why does the gain need to be 5/3, and what does BatchNorm buy? The lecture takes BatchNorm
   out (the Linear layers get their biases back) and varies the gain. Without BatchNorm, a gain
   that is **too small** lets the activations shrink from layer to layer (tanh of a small number
@@ -742,7 +742,7 @@ let variants = nb.cell("With and without BatchNorm, gain too small and too large
   so the forward statistics no longer depend on the gain at all; what changes is the update:data
   ratio (BatchNorm is invariant to the weight scale, so larger weights get relatively smaller
   updates), which the learning rate then has to match.
-  """) { c -> [String: DeepSummary] in
+  """) { c in
   let main = "BatchNorm, gain \(gainKnob == 1 ? "1" : String(format: "%.2f", gainKnob))"
   var result: [String: DeepSummary] = [main: summarise(main, deep.value)]
   let settings: [(String, Bool, Float)] = [("no BatchNorm, gain 5/3", false, 5.0 / 3.0), ("no BatchNorm, gain 0.5", false, 0.5),
@@ -784,14 +784,14 @@ let variants = nb.cell("With and without BatchNorm, gain too small and too large
   c.table(table.headers, table.rows)
 }
 
-let experiment1 = nb.cell("Experiment 1 (course): every weight N(0, 1)", """
+let experiment1: Shared<DeepSummary> = nb.cell("Experiment 1 (course): every weight N(0, 1)", """
   The course's week plan asks for three experiments on the deep network, each with the
   diagnostic helper (`DiagnosticTable`, one aligned table per call: every Tanh layer's mean,
   std and saturation at |a| > 0.99, every weight's gradient mean, std and grad:data). The
   first is the naive init: every weight a standard normal, no 1/√fan_in, no gain, no BatchNorm.
   Each pre-activation is then a sum of 30 or 100 unit terms (std 5.5 or 10), every layer
   saturates, and little gradient gets through.
-  """) { c -> DeepSummary in
+  """) { c in
   var g = TorchGenerator(seed: nb.seed)
   let net = deepNet(batchNorm: false, weights: .standardNormal, generator: &g)
   let run = try trainDeep(c, net, steps: deepSteps, label: "experiment 1", generator: &g)
