@@ -4,7 +4,8 @@
 // encoding written out by hand (get_stats, merge, the training loop, decode, encode), GPT-2's
 // and GPT-4's regex pre-splitting, their real vocabularies (identical to tiktoken), special
 // tokens, the weirdness that tokenization explains, SentencePiece's variant, and minbpe's
-// exercises 1–4.
+// exercises 1–4. In the course it follows lecture 8 (a GPT built from scratch, on characters) and
+// prepares lecture 10, which trains GPT-2 on exactly this tokenizer's ids.
 //
 //   swift run Lecture09Tokenizer [--fast] [--verbose] [--report] [--quiz] [--set vocab=1024]
 
@@ -388,7 +389,8 @@ nb.cell("GPT-2's vocabulary: what different texts cost", """
     return [name, "\(s.count)", "\(s.utf8.count)", "\(n2)", "\(n4)", String(format: "%.2f", Double(s.count) / Double(n2))]
   })
   let korean = samples[1].1
-  c.print("Korean in GPT-2:", pieces(gpt2, gpt2.encodeOrdinary(korean).prefix(12).map { $0 }), "…")
+  let koreanIDs = Array(gpt2.encodeOrdinary(korean).prefix(12))
+  c.print("안녕하세요 in GPT-2:", koreanIDs, pieces(gpt2, koreanIDs), "(each � is a token holding part of a syllable's bytes)")
   c.think("Why does the Korean sentence cost so many more tokens than the English one of the same meaning?", answer: """
     The tokenizer's training set had little Korean, so few Korean merges were learned: most syllables stay as 2 or 3 \
     byte tokens (\(gpt2.encodeOrdinary(korean).count) GPT-2 tokens for \(korean.count) characters, against \
