@@ -390,7 +390,7 @@ nb.cell("GPT-2's vocabulary: what different texts cost", """
   })
   let korean = samples[1].1
   let koreanIDs = Array(gpt2.encodeOrdinary(korean).prefix(12))
-  c.print("안녕하세요 in GPT-2:", koreanIDs, pieces(gpt2, koreanIDs), "(each � is a token holding part of a syllable's bytes)")
+  c.print("the Korean text's first 12 GPT-2 tokens:", koreanIDs, pieces(gpt2, koreanIDs), "(each � is a token holding part of a syllable's bytes)")
   c.think("Why does the Korean sentence cost so many more tokens than the English one of the same meaning?", answer: """
     The tokenizer's training set had little Korean, so few Korean merges were learned: most syllables stay as 2 or 3 \
     byte tokens (\(gpt2.encodeOrdinary(korean).count) GPT-2 tokens for \(korean.count) characters, against \
