@@ -95,6 +95,7 @@ let shakespeare = nb.cell("Why not feed the model raw bytes?", """
   let ratio = Double(bytes) / Double(tokens.count)
   c.worked("bytes per GPT-2 token", formula: "bytes / tokens", substituted: "\(bytes) / \(tokens.count)",
            result: String(format: "%.2f", ratio))
+  c.result("GPT-2 tokens of tiny Shakespeare", "\(tokens.count)", headline: "\(tokens.count)")
   c.print(String(format: "a 1,024-position context holds 1,024 bytes of raw text, or about %.0f bytes as GPT-2 tokens", 1024 * ratio))
   c.think("What would it take to feed raw bytes anyway?", answer: """
     The model would have to attend over \(String(format: "%.1f", ratio))× longer sequences for the same text: with a \
@@ -234,8 +235,8 @@ let basic = nb.cell("Training the tokenizer", """
                     yLabel: "bytes per token", xs: ratios.indices.map { Double($0 + 1) }, ys: ratios), name: "compression")
   let encoded = tokenizer.encodeOrdinary(text)
   c.compare("encoded length at vocab \(vocabSize)", ours: "\(encoded.count)", reference: "568210", source: "minbpe, vocab 512")
-  c.result("compression of tiny Shakespeare, basic BPE at vocab \(vocabSize)", String(format: "%.2fX", ratios.last ?? 1),
-           headline: String(format: "basic BPE %.2f bytes/token", ratios.last ?? 1))
+  c.result("basic BPE at vocab \(vocabSize), bytes per token of tiny Shakespeare", String(format: "%.2f", ratios.last ?? 1),
+           headline: String(format: "%.2f", ratios.last ?? 1))
   c.think("The ratio climbs fast for the first merges and then slowly. Why?", answer: """
     Each merge removes as many tokens as its pair's count, and the pairs are taken in order of frequency: the first \
     merge (\(tokenizer.merges[0]), \(BytePairTokenizer.render(tokenizer.bytes(of: tokenizer.merges[0].id) ?? []).debugDescription)) \
@@ -570,6 +571,7 @@ nb.exercise("Step 2: RegexTokenizer with the GPT-4 pattern", """
   c.print("first merges:", tokenizer.merges.prefix(8).map { "\($0) \(BytePairTokenizer.render(tokenizer.bytes(of: $0.id)!).debugDescription)" }
     .joined(separator: ", "))
   c.compare("encoded length at vocab \(vocabSize)", ours: "\(ids.count)", reference: "547276", source: "minbpe, vocab 512")
+  c.result("GPT-4-split BPE at vocab \(vocabSize), tokens of tiny Shakespeare", "\(ids.count)", headline: "\(ids.count)")
   c.print(String(format: "bytes per token: %.2f with the split, %.2f without",
                  Double(text.utf8.count) / Double(ids.count), Double(text.utf8.count) / Double(basic.value.encodeOrdinary(text).count)))
   let hello = "hello world!!!? (안녕하세요!) lol123 😉"
@@ -603,6 +605,9 @@ nb.exercise("Step 3: load GPT-4's merges and match tiktoken", """
             source: "tiktoken cl100k_base", seedDependent: false)
   c.compare("the library's encode", ours: "\(try gpt4.encode(hello))", reference: "\(ours)", source: "minbpe's loop", seedDependent: false)
   c.print("tokens:", pieces(gpt4, ours))
+  let matches = ours == [15339, 1917, 12340, 30, 320, 31495, 230, 75265, 243, 92245, 16715, 28509, 4513, 57037]
+  c.result("GPT-4 ids from the recovered merges", matches ? "equal to tiktoken's" : "differ from tiktoken's",
+           headline: matches ? "equal to tiktoken's" : "differ")
 }
 
 nb.exercise("Step 4: special tokens", """
