@@ -220,10 +220,11 @@ let basic = nb.cell("Training the tokenizer", """
 
   // The whole text with the library's trainer, recording the ratio after every merge.
   let bytes = text.utf8.count
-  var ratios: [Double] = []
+  var ratios: [Double] = [], pairCounts: [Int] = []
   let tokenizer = try c.timed("library training, all of tiny Shakespeare to vocab \(vocabSize)") {
     try BytePairTokenizer.train(text, vocabSize: vocabSize, pattern: .none) { event in
       ratios.append(Double(bytes) / Double(event.tokenCount))
+      pairCounts.append(event.count)
       c.trace("merge \(event.index + 1)/\(event.total): \(event.merge) (\(BytePairTokenizer.render(event.bytes).debugDescription)) had \(event.count) occurrences")
     }
   }.value
@@ -240,7 +241,7 @@ let basic = nb.cell("Training the tokenizer", """
   c.think("The ratio climbs fast for the first merges and then slowly. Why?", answer: """
     Each merge removes as many tokens as its pair's count, and the pairs are taken in order of frequency: the first \
     merge (\(tokenizer.merges[0]), \(BytePairTokenizer.render(tokenizer.bytes(of: tokenizer.merges[0].id) ?? []).debugDescription)) \
-    occurs thousands of times, the last ones far less. After 1 merge the ratio is \(String(format: "%.2f", ratios[0])), \
+    occurred \(pairCounts.first ?? 0) times, the last one \(pairCounts.last ?? 0) times. After 1 merge the ratio is \(String(format: "%.2f", ratios[0])), \
     after \(ratios.count) it is \(String(format: "%.2f", ratios.last!)): diminishing returns, while every merge adds a row to the \
     model's embedding table and output layer.
     """)
