@@ -110,9 +110,27 @@ struct KnobBoard {
     if let name = pending.keys.sorted().first {
       let known = declared.map(\.name)
       let list = known.isEmpty ? "this lecture has no knobs" : "knobs: " + known.joined(separator: ", ")
-      return UsageError("--set \(name)=…: unknown knob '\(name)' (\(list))")
+      let close = known.map { ($0, KnobBoard.distance($0, name)) }.filter { $0.1 <= 2 }.min { $0.1 < $1.1 }
+      return UsageError("--set \(name)=…: unknown knob '\(name)'" + (close.map { ", did you mean '\($0.0)'?" } ?? "") + " (\(list))")
     }
     return nil
+  }
+
+  /// Edit distance between two names (for "did you mean").
+  static func distance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    var row = Array(0...b.count)
+    for i in 1...max(a.count, 1) where !a.isEmpty {
+      var previous = row[0]
+      row[0] = i
+      for j in stride(from: 1, through: b.count, by: 1) {
+        let cost = a[i - 1] == b[j - 1] ? 0 : 1
+        let next = min(row[j] + 1, row[j - 1] + 1, previous + cost)
+        previous = row[j]
+        row[j] = next
+      }
+    }
+    return a.isEmpty ? b.count : row[b.count]
   }
 
   /// The knobs whose value differs from the lecture's.
