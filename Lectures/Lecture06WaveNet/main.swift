@@ -173,12 +173,14 @@ let starter = nb.cell("The starter code, PyTorch-ified", """
   let model = makeModel(embd: 10, hidden: 200, block: 3, hierarchical: false, generator: &g)
   c.print("model:", model.layers.map { "\(type(of: $0))" }.joined(separator: " → "))
   c.print("parameters:", model.parameterCount)
-  if nb.mode == .full {
+  // page:hide
+  if nb.mode == .full {                                     // --full: the estimate before the long trainings
     let t = c.timed("one training step", runs: 20) { _ = try? train(c, makeModel(embd: 24, hidden: 128, block: 8, hierarchical: true, generator: &g), data.value.block8.Xtr, data.value.block8.Ytr, steps: 1, label: "timing", generator: &g) }
-    c.timing(String(format: "--full trains five models of 200,000 steps and a challenge of %d: about %.0f minutes here", challengeSteps, t.seconds * Double(5 * steps + challengeSteps) / 60))
+    c.timing(String(format: "--full trains five models of 200,000 steps and a challenge of %d steps: about %.0f minutes here", challengeSteps, t.seconds * Double(5 * steps + challengeSteps) / 60))
     g = TorchGenerator(seed: nb.seed)
     _ = makeModel(embd: 10, hidden: 200, block: 3, hierarchical: false, generator: &g)   // the same draws as above
   }
+  // page:show
   let run = try train(c, model, s.Xtr, s.Ytr, steps: steps, label: "original model", generator: &g)
   c.table(["step", "loss"], run.printed.prefix(5).map { [String(format: "%7d/%7d", $0.0, steps), f4($0.1)] })
   let row = LogRow(label: Reference.log[0].0, parameters: model.parameterCount,
