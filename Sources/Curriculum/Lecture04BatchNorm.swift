@@ -110,7 +110,7 @@ extension LectureInfo {
                explanation: "Activation magnitudes per layer, gradient magnitudes per parameter group, the initialisation scale, the "
                  + "smoothness of the loss curve, the learning rate's magnitude (update:data ≈ 1e-3)."),
     ],
-    reportArguments: [],
+    reportArguments: ["--full"],
     codeBehind: [
       CodeExcerpt("BatchNorm1d: batch statistics in training, running statistics in evaluation",
                   file: "Sources/NN/BatchNorm1d.swift", declarations: ["public final class BatchNorm1d"],
