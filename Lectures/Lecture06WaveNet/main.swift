@@ -394,6 +394,8 @@ let scaled = nb.cell("Scaling up: n_embd 24, n_hidden 128", """
   if names.isLectureFile && nb.seed == Reference.seed {
     c.compare("step-0 loss", ours: Double(run.first), reference: Double(Reference.firstLoss), decimals: 4, source: "notebook")
   }
+  c.result("parameters of the final model", "\(model.parameterCount)", headline: "\(model.parameterCount)")
+  c.result("step-0 loss", f4(run.first), headline: f4(run.first))
   return run
 }
 
@@ -416,8 +418,8 @@ let performance = nb.cell("The performance log, computed", """
                Comparison("final val", ours: Double(final.val), reference: Double(Reference.finalVal), decimals: 4)],
               source: "PyTorch (±0.02 expected after 200,000 float32 steps)")
   }
-  c.result("final train loss", f4(final.train), headline: String(format: "%.2f", final.train))
-  c.result("final val loss", f4(final.val), headline: String(format: "%.2f", final.val))
+  c.result("final train loss (\(steps) steps)", f4(final.train), headline: String(format: "%.2f", final.train))
+  c.result("final val loss (\(steps) steps)", f4(final.val), headline: String(format: "%.2f", final.val))
   return final
 }
 
