@@ -300,17 +300,15 @@ nb.cell("The hierarchical model: shapes through every layer", """
   c.table(["layer", "output shape"], zip(model.layers, model.outputs).map { ["\(type(of: $0))", shapeText($1.shape)] })
   c.print("parameters:", model.parameterCount)
   let o = model.outputs.map { shapeText($0.shape) }
-  c.mermaid("""
-    flowchart BT
-      X["Xb (4, 8): 8 characters"] -->|"Embedding(27, 10)"| E["\(o[0])"]
-      E -->|"FlattenConsecutive(2): pairs"| F1["\(o[1])"]
-      F1 -->|"Linear 20→68, BatchNorm, Tanh"| H1["\(o[4]): 4 pairs"]
-      H1 -->|"FlattenConsecutive(2)"| F2["\(o[5])"]
-      F2 -->|"Linear 136→68, BatchNorm, Tanh"| H2["\(o[8]): 2 halves"]
-      H2 -->|"FlattenConsecutive(2), squeezed"| F3["\(o[9])"]
-      F3 -->|"Linear 136→68, BatchNorm, Tanh"| H3["\(o[12]): whole context"]
-      H3 -->|"Linear 68→27"| L["logits \(o[13])"]
-    """, terminalText: "Xb (4, 8) → emb \(o[0]) → pairs \(o[1]) → \(o[4]) → \(o[5]) → \(o[8]) → \(o[9]) → \(o[12]) → logits \(o[13])")
+  // The tree of the first example: 8 characters, fused in pairs level by level (batch shapes in brackets).
+  let ctx = Xb[0].scalars
+  var tree = ["flowchart BT"]
+  for (i, ix) in ctx.enumerated() { tree.append("  c\(i)[\"'\(names.itos[ix])'<br/>emb (10)\"]") }
+  for p in 0..<4 { tree += ["  a\(p)[\"Linear 20→68<br/>position \(p) of \(o[4])\"]", "  c\(2 * p) --> a\(p)", "  c\(2 * p + 1) --> a\(p)"] }
+  for q in 0..<2 { tree += ["  b\(q)[\"Linear 136→68<br/>position \(q) of \(o[8])\"]", "  a\(2 * q) --> b\(q)", "  a\(2 * q + 1) --> b\(q)"] }
+  tree += ["  r[\"Linear 136→68<br/>\(o[12])\"]", "  b0 --> r", "  b1 --> r", "  l[\"logits \(o[13])\"]", "  r --> l"]
+  c.mermaid(tree.joined(separator: "\n"),
+            terminalText: "Xb (4, 8) → emb \(o[0]) → pairs \(o[1]) → \(o[4]) → \(o[5]) → \(o[8]) → \(o[9]) → \(o[12]) → logits \(o[13])")
   c.result("hierarchical 22K parameters", "\(model.parameterCount)")
   c.think("After the first FlattenConsecutive(2), what does row 0 of the (4, 4, 20) tensor's position 1 hold?",
           answer: "The embeddings of characters 2 and 3 of the first example, side by side (10 + 10 numbers): position t holds characters 2t and 2t+1. A view of (4, 8, 10) as (4, 4, 20) just regroups consecutive memory.")
