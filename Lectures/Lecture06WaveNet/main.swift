@@ -16,6 +16,12 @@ enum Reference {
   static let firstLoss: Float = 3.3167
   /// Final `--full` losses of the 76,579-parameter model (notebook; the rerun agrees to 1e-6).
   static let finalTrain: Float = 1.7690, finalVal: Float = 1.9937
+  /// The losses the notebook prints every 10,000 steps of the 76,579-parameter model's training.
+  static let printed: [Float] = [3.3167, 2.0576, 2.0723, 2.5134, 2.1476, 1.7836, 2.2592, 1.9331, 1.6875, 2.0395,
+                                 1.7736, 1.9570, 1.7465, 1.8126, 1.7406, 1.7466, 1.8806, 1.6266, 1.6476, 1.8555]
+  /// The notebook's 20 samples after training.
+  static let samples = ["arlij.", "chetta.", "heago.", "rocklei.", "hendrix.", "jamylie.", "broxin.", "denish.", "anslibt.", "marianah.",
+                        "astavia.", "annayve.", "aniah.", "jayce.", "nodiel.", "remita.", "niyelle.", "jaylene.", "aiyan.", "aubreana."]
   /// The notebook's performance log, in order (train, val).
   static let log: [(String, Float, Float)] = [
     ("original (3-character context, 200 hidden, 12K params)", 2.058, 2.105),
@@ -389,6 +395,11 @@ let scaled = nb.cell("Scaling up: n_embd 24, n_hidden 128", """
   c.compare("parameters", ours: "\(model.parameterCount)", reference: "76579", source: "notebook", seedDependent: false)
   let run = try train(c, model, s.Xtr, s.Ytr, steps: steps, label: "76,579 parameters", generator: &g)
   for (i, l) in run.printed { c.print(String(format: "%7d/%7d: %.4f", i, steps, l)) }
+  if isReference && steps == 200_000 {
+    let differing = zip(run.printed, Reference.printed).filter { f4($0.1) != f4($1) }
+    c.print("\(20 - differing.count) of the 20 printed losses equal the notebook's to 4 decimals"
+            + (differing.isEmpty ? "." : "; differing: " + differing.map { "step \($0.0.0): \(f4($0.0.1)) vs \(f4($0.1))" }.joined(separator: ", ")))
+  }
   if names.isLectureFile && nb.seed == Reference.seed {
     c.compare("step-0 loss", ours: Double(run.first), reference: Double(Reference.firstLoss), decimals: 4, source: "notebook")
   }
@@ -429,12 +440,17 @@ nb.cell("Sampling 20 names", """
   let model = scaled.value.model
   model.eval()
   var g = scaled.value.generator                 // the global RNG, continuing after training
+  var samples: [String] = []
   for _ in 0..<20 {
-    c.print(NameSampler.contextName(&g, blockSize: 8, itos: names.itos) { ctx in
+    samples.append(NameSampler.contextName(&g, blockSize: 8, itos: names.itos) { ctx in
       Tensor.withNoGrad { model(IntTensor([ctx])).softmax(dim: 1).scalars }
     })
+    c.print(samples.last!)
   }
   model.train()
+  if isReference && steps == 200_000 {
+    c.compare("the 20 samples", ours: samples.joined(separator: " "), reference: Reference.samples.joined(separator: " "), source: "notebook")
+  }
 }
 nb.cell("The convolution view: \"diondre\" in one pass", """
   Rows 7 to 14 of the training set are the 8 examples of "diondre". `model(Xtr[[7]])` forwards
