@@ -25,10 +25,14 @@ extension LectureInfo {
     defaultSeed: 2147483647,
     tests: ["Tests/LectureTests/Lecture04Tests.swift", "Tests/NNTests/TrainingDiagnosticsTests.swift"],
     questions: [
-      Question(id: "l4-initial-loss", prompt: "A 27-way classifier that has learned nothing should predict every character with "
-                 + "probability 1/27. What loss should it start at (4 decimals)?",
-               kind: .numeric(answer: 3.2958, tolerance: 1e-3),
-               explanation: "−ln(1/27) = ln 27 ≈ 3.2958. The randn MLP starts at 27.88: its logits are huge and confidently wrong."),
+      Question(id: "l4-initial-loss", prompt: "The randomly initialised MLP starts at loss 27.88, far above the ln 27 = 3.2958 "
+                 + "of a uniform guess. Which change brings step 0 down to about 3.32, and why?",
+               kind: .multipleChoice(["Scale W2 by 0.01 and set b2 to zero: the logits become nearly equal, so the softmax is nearly uniform",
+                                      "Lower the learning rate: the first step then moves the weights less",
+                                      "Scale the embedding table C by 0.01: smaller inputs give smaller losses",
+                                      "Train longer: the first 1,000 steps always remove the excess"], answer: 0),
+               explanation: "The excess comes from large, confidently wrong logits. Shrinking the last layer makes every logit "
+                 + "≈ 0, so p ≈ 1/27 for every character and the loss ≈ ln 27; the step-0 loss is fixed before any training."),
       Question(id: "l4-four-logits", prompt: "Four logits [0, 0, 5, 0] and the correct class is 0. Roughly what is the loss?",
                kind: .multipleChoice(["about 1.39 (= ln 4)", "about 0.02", "about 5.0", "about 15"], answer: 2),
                explanation: "p(0) = 1/(3 + e⁵) ≈ 0.0066, −ln p ≈ 5.02: one confident wrong logit costs about its own size."),
