@@ -878,11 +878,12 @@ nb.cell("What to check first when training feels off", """
     // What minibatch noise alone explains: per-example losses on 1,000 training rows give their
     // coefficient of variation cv; a batch of 32 has relative noise cv/√32, and the mean |difference|
     // of two such batches in log10 is log10(e) · √2 · √(2/π) · cv/√32.
-    let sample = IntTensor.arange(1000)
+    let rows = Swift.min(1000, Xtr.shape[0])              // fewer on a small data set of your own
+    let sample = IntTensor.arange(rows)
     let logp = run.net.evaluate(Xtr[sample]).logSoftmax(dim: 1).scalars
-    let perExample = (0..<1000).map { -Double(logp[$0 * V + Ytr[at: $0]]) }
-    let m = perExample.reduce(0, +) / 1000
-    let cv = (perExample.map { ($0 - m) * ($0 - m) }.reduce(0, +) / 999).squareRoot() / m
+    let perExample = (0..<rows).map { -Double(logp[$0 * V + Ytr[at: $0]]) }
+    let m = perExample.reduce(0, +) / Double(rows)
+    let cv = (perExample.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(Swift.max(rows - 1, 1))).squareRoot() / m
     let expected = Foundation.log10(M_E) * 2.0.squareRoot() * (2 / Double.pi).squareRoot() * cv / Double(batchSize).squareRoot()
     let named = run.net.namedParameters
     let ratios = named.indices.filter { named[$0].tensor.rank == 2 }.map { k -> Double in
