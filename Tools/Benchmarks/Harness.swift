@@ -17,6 +17,13 @@ struct Workload {
   var repsPerWindow: Int = 10
   /// Builds the state once and returns the closure timed for each repetition.
   let make: () -> () -> Void
+
+  /// The same workload on `threads` threads, named with a `-tN` suffix (results are identical
+  /// for any thread count; only the time changes).
+  func onThreads(_ threads: Int) -> Workload {
+    Workload(name: "\(name)-t\(threads)", config: "\(config), \(threads) threads", threads: threads, flops: flops,
+             warmup: warmup, repsPerWindow: repsPerWindow, make: make)
+  }
 }
 
 /// Where a measurement was taken: CPU, kernel variant and measured peak, stamped on every line so

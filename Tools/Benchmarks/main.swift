@@ -48,7 +48,9 @@ while let arg = args.popFirst() {
 
 /// Every workload, in the order they are run. Each engine adds its own in its own file.
 let allWorkloads: [Workload] = kernelWorkloads() + randomWorkloads + tensorWorkloads
-  + microgradWorkloads() + microgptWorkloads() + nnWorkloads + tokenizerWorkloads()
+  + microgradWorkloads() + microgptWorkloads() + nnWorkloads
+  + nnWorkloads.filter { ["l7-gpt-iter", "gpt2-block-fwdbwd"].contains($0.name) }.map { $0.onThreads(2) }
+  + tokenizerWorkloads()
 if listOnly {
   for w in allWorkloads { print("\(w.name)  (\(w.config))") }
   exit(0)
