@@ -18,31 +18,8 @@ enum ReliabilityRunner {
 
   static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
                   workingDirectory: URL? = nil) throws -> Ending {
-    let process = Process()
-    process.executableURL = LectureRunner.productsFolder.appendingPathComponent(executable)
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    env["NO_COLOR"] = "1"
-    for (k, v) in environment { env[k] = v }
-    process.environment = env
-    process.currentDirectoryURL = workingDirectory ?? Fixtures.packageRoot
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    nonisolated(unsafe) var errData = Data()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-      errData = err.fileHandleForReading.readDataToEndOfFile()
-      group.leave()
-    }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return Ending(signalled: process.terminationReason == .uncaughtSignal, status: process.terminationStatus,
-                  stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    let run = try LectureRunner.run(executable, arguments, environment: environment, workingDirectory: workingDirectory)
+    return Ending(signalled: run.signalled, status: run.status, stdout: run.stdout, stderr: run.stderr)
   }
 
   /// A fresh temporary folder.

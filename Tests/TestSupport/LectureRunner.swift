@@ -5,6 +5,9 @@ import Foundation
 public enum LectureRunner {
   /// What a run printed and how it ended.
   public struct Output: Sendable {
+    /// Whether the run ended by a signal (a crash: SIGILL from a failed check, SIGSEGV, …) rather
+    /// than by `exit`; `status` is then the signal's number.
+    public let signalled: Bool
     public let status: Int32
     public let stdout: String
     public let stderr: String
@@ -49,7 +52,7 @@ public enum LectureRunner {
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     group.wait()
     process.waitUntilExit()
-    return Output(status: process.terminationStatus,
+    return Output(signalled: process.terminationReason == .uncaughtSignal, status: process.terminationStatus,
                   stdout: String(decoding: outData, as: UTF8.self),
                   stderr: String(decoding: errData, as: UTF8.self))
   }
