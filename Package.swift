@@ -53,7 +53,7 @@ let package = Package(
 
     // MARK: - Workbook runtime (cells, reports, quizzes)
     .target(name: "Report", exclude: ["README.md"], swiftSettings: numeric),
-    .target(name: "Quiz", dependencies: ["Report"]),
+    .target(name: "Quiz", dependencies: ["Report", "Random"]),
     // The runtime knows nothing of the content or the engine: lectures hand it their metadata
     // (Curriculum) and the engine hooks (threads, data files) through ZeroToHero.
     .target(name: "Notebook", dependencies: ["Report", "Quiz"], exclude: ["README.md"]),
@@ -78,7 +78,7 @@ let package = Package(
     .testTarget(name: "NNTests", dependencies: ["NN", "TestSupport"]),
     .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
     .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Quiz", "Curriculum", "Datasets", "TestSupport"]),
-    .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "TestSupport"]),
+    .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "Random", "TestSupport"]),
     .testTarget(name: "LectureTests", dependencies: ["ZeroToHero", "TestSupport"]),
     .testTarget(name: "MakemoreTests", dependencies: ["Makemore", "Datasets", "Tensor", "Random", "TestSupport"]),
   ] + lectures.map {

@@ -1,3 +1,5 @@
+import Random
+
 /// The order in which a session shows each multiple-choice question's options.
 ///
 /// Shuffled per session, deterministically for a given session seed, and *balanced*: across a
@@ -47,18 +49,4 @@ public struct OptionShuffle: Sendable, Equatable {
 
   /// Every question of `questions` with its options in this session's order.
   public func apply(_ questions: [Question]) -> [Question] { questions.map(apply) }
-}
-
-/// SplitMix64: a tiny, well-mixed generator for shuffling quiz options (not used for anything
-/// numeric; the lectures' generators live in `Random`).
-struct SplitMix64 {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Random
 import Testing
 import TestSupport
 @testable import Tokenizer
@@ -47,7 +48,7 @@ import TestSupport
 
   /// Random Unicode strings and random bytes round-trip through every tokenizer (fixed seed).
   @Test func roundTrips() throws {
-    var rng = SplitMix(seed: 7)
+    var rng = SplitMix64(seed: 7)
     let small = try BytePairTokenizer.train(String(TokenizerFixtures.shakespeare.prefix(20_000)), vocabSize: 300, pattern: .gpt2)
     let basic = try BytePairTokenizer.train(String(TokenizerFixtures.shakespeare.prefix(20_000)), vocabSize: 300, pattern: .none)
     let tokenizers = [TokenizerFixtures.gpt2, TokenizerFixtures.cl100k_, small, basic]
@@ -71,7 +72,7 @@ import TestSupport
 
   /// The heap-based merge loop for long chunks gives the quadratic loop's tokens.
   @Test func longChunkMergeAgrees() {
-    var rng = SplitMix(seed: 3)
+    var rng = SplitMix64(seed: 3)
     let letters = Array("etaoinshrdlu".utf8)
     for enc in [TokenizerFixtures.gpt2, TokenizerFixtures.cl100k_] {
       for _ in 0..<50 {

@@ -1,3 +1,4 @@
+import Random
 import Testing
 import TestSupport
 @testable import Tokenizer
@@ -56,7 +57,7 @@ import TestSupport
   func randomAgainstRegex(_ pattern: SplitPattern) {
     // (ſ is left out: Python's regex folds it to "s" under (?i), Swift Regex does not.)
     let alphabet: [Unicode.Scalar] = Array("aZé'sStLlVvEeRrDdMm 0123\t\n\r.,!?(😉안٣\u{00A0}\u{2003}_-".unicodeScalars)
-    var rng = SplitMix(seed: 42)
+    var rng = SplitMix64(seed: 42)
     let regex = RegexSplitter(pattern)
     for _ in 0..<300 {
       var s = String.UnicodeScalarView()
@@ -66,18 +67,5 @@ import TestSupport
       #expect(chunks.joined() == text)
       #expect(chunks == regex.split(text), "\(pattern) on \(text.debugDescription)")
     }
-  }
-}
-
-/// A tiny fixed-seed generator for property tests.
-struct SplitMix {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

@@ -1,3 +1,4 @@
+import Random
 import Testing
 import TestSupport
 @testable import Tokenizer
@@ -53,7 +54,7 @@ import TestSupport
 @Suite struct NaiveReferenceTests {
   @Test(arguments: SplitPattern.allCases)
   func randomTexts(_ pattern: SplitPattern) throws {
-    var rng = SplitMix(seed: 11)
+    var rng = SplitMix64(seed: 11)
     let alphabet = Array("ab ab\nc'sdé😉1".unicodeScalars)
     for _ in 0..<40 {
       var s = String.UnicodeScalarView()
