@@ -241,47 +241,22 @@ extension Tape {
             k -= 1
             let node = n[i]
             let out = g[i]
-            let l = Int(node.lhs), rr = Int(node.rhs)
-            switch node.op {
-            case .leaf:
-              break
-            case .add:
-              if node.constant > 0 {
-                // A whole `linear` row: its sums pass `out` on unchanged (∂(a + b)/∂a = 1), so
-                // every product wₜ·xₜ receives exactly `out`; walk the products last to first,
-                // as the node-by-node sweep would, without its chain of loads and stores.
-                let terms = Int(node.constant)
-                let start = i - 2 * (terms - 1)
-                var t = terms - 1
-                while t >= 0 {
-                  let product = n[t == 0 ? start : start + 2 * t - 1]
-                  let w = Int(product.lhs), x = Int(product.rhs)
-                  g[w] += n[x].data * out
-                  g[x] += n[w].data * out
-                  t -= 1
-                }
-              } else {
-                g[l] += out
-                g[rr] += out
+            if case .add = node.op, node.constant > 0 {
+              // A whole `linear` row: its sums pass `out` on unchanged (∂(a + b)/∂a = 1), so
+              // every product wₜ·xₜ receives exactly `out`; walk the products last to first,
+              // as the node-by-node sweep would, without its chain of loads and stores.
+              let terms = Int(node.constant)
+              let start = i - 2 * (terms - 1)
+              var t = terms - 1
+              while t >= 0 {
+                let product = n[t == 0 ? start : start + 2 * t - 1]
+                let w = Int(product.lhs), x = Int(product.rhs)
+                g[w] += n[x].data * out
+                g[x] += n[w].data * out
+                t -= 1
               }
-            case .mul:
-              g[l] += n[rr].data * out
-              g[rr] += n[l].data * out
-            case .addConstant:
-              g[l] += out
-            case .mulConstant:
-              g[l] += node.constant * out
-            case .pow:
-              let k = node.constant
-              g[l] += (k * Foundation.pow(n[l].data, k - 1)) * out
-            case .exp:
-              g[l] += node.data * out
-            case .log:
-              g[l] += (1 / n[l].data) * out
-            case .tanh:
-              g[l] += (1 - node.data * node.data) * out
-            case .relu:
-              g[l] += (node.data > 0 ? 1 : 0) * out
+            } else {
+              Tape.passGradient(of: node, out: out, nodes: n, grads: g)
             }
           }
         }

@@ -144,35 +144,44 @@ public struct Tape: Sendable {
         while i >= 0 {
           let node = n[i]
           let out = g[i]
-          let l = Int(node.lhs), rr = Int(node.rhs)
-          switch node.op {
-          case .leaf:
-            break
-          case .add:
-            g[l] += out
-            g[rr] += out
-          case .mul:
-            g[l] += n[rr].data * out
-            g[rr] += n[l].data * out
-          case .addConstant:
-            g[l] += out
-          case .mulConstant:
-            g[l] += node.constant * out
-          case .pow:
-            let k = node.constant
-            g[l] += (k * Foundation.pow(n[l].data, k - 1)) * out
-          case .exp:
-            g[l] += node.data * out
-          case .log:
-            g[l] += (1 / n[l].data) * out  // micrograd's local grad 1/x, then × out
-          case .tanh:
-            g[l] += (1 - node.data * node.data) * out
-          case .relu:
-            g[l] += (node.data > 0 ? 1 : 0) * out
-          }
+          Tape.passGradient(of: node, out: out, nodes: n, grads: g)
           i -= 1
         }
       }
+    }
+  }
+
+  /// Adds `out` × each local derivative of `node` to its operands' gradients: the one place where
+  /// the tape's operations are differentiated, used by both backward sweeps (`backward(from:)`
+  /// and microgpt's `backwardInDepthFirstOrder`).
+  @inline(__always)
+  static func passGradient(of node: Node, out: Double, nodes n: UnsafePointer<Node>,
+                           grads g: UnsafeMutablePointer<Double>) {
+    let l = Int(node.lhs), rr = Int(node.rhs)
+    switch node.op {
+    case .leaf:
+      break
+    case .add:
+      g[l] += out
+      g[rr] += out
+    case .mul:
+      g[l] += n[rr].data * out
+      g[rr] += n[l].data * out
+    case .addConstant:
+      g[l] += out
+    case .mulConstant:
+      g[l] += node.constant * out
+    case .pow:
+      let k = node.constant
+      g[l] += (k * Foundation.pow(n[l].data, k - 1)) * out
+    case .exp:
+      g[l] += node.data * out
+    case .log:
+      g[l] += (1 / n[l].data) * out  // micrograd's local grad 1/x, then × out
+    case .tanh:
+      g[l] += (1 - node.data * node.data) * out
+    case .relu:
+      g[l] += (node.data > 0 ? 1 : 0) * out
     }
   }
 
