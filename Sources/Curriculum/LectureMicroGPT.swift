@@ -148,5 +148,10 @@ extension LectureInfo {
                   declarations: ["public mutating func backwardInDepthFirstOrder("],
                   prose: "A depth-first search from the loss gives micrograd's topological order; walking it backwards "
                     + "adds every gradient contribution in the order CPython adds it."),
+      CodeExcerpt("Each operation's local derivative", file: "Sources/Micrograd/Tape.swift",
+                  declarations: ["static func passGradient("],
+                  prose: "What both backward sweeps do at one node: multiply the gradient arriving from above by the "
+                    + "operation's local derivative (1 for a sum, the other factor for a product, 1/x for log, "
+                    + "e^x for exp, 0 or 1 for ReLU) and add it to each operand's gradient."),
     ])
 }
