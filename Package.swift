@@ -15,7 +15,7 @@ let numeric: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", "native"])]
 let libm: [LinkerSetting] = [.linkedLibrary("m", .when(platforms: [.linux]))]
 
 /// One executable per lecture, each a `main.swift` that reads top to bottom like its notebook.
-let lectures = ["Lecture01Micrograd", "Lecture02Bigram", "Lecture03MLP", "Lecture04BatchNorm", "Lecture05Backprop", "Lecture06WaveNet", "Lecture09Tokenizer", "MicroGPT"]
+let lectures = ["Lecture01Micrograd", "Lecture02Bigram", "Lecture03MLP", "Lecture04BatchNorm", "Lecture05Backprop", "Lecture06WaveNet", "Lecture07GPT", "Lecture08StateOfGPT", "Lecture09Tokenizer", "Lecture10GPT2", "MicroGPT"]
 
 let package = Package(
   name: "ZeroToHero",

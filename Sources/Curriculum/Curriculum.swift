@@ -4,7 +4,7 @@ import Quiz
 /// The lectures that exist in this workbook, in course order.
 public enum Curriculum {
   /// Every lecture with an executable, in order.
-  public static let lectures: [LectureInfo] = [.micrograd, .bigram, .mlp, .batchNorm, .backprop, .wavenet, .tokenizer, .microgpt]
+  public static let lectures: [LectureInfo] = [.micrograd, .bigram, .mlp, .batchNorm, .backprop, .wavenet, .gpt, .stateOfGPT, .tokenizer, .gpt2, .microgpt]
 
   /// The lecture whose executable, slug or number matches `name` (case-insensitive), if any.
   public static func lecture(named name: String) -> LectureInfo? {

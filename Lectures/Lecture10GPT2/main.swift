@@ -1,0 +1,6 @@
+import Foundation
+import ZeroToHero
+
+let nb = Notebook(.gpt2)
+
+nb.run()
