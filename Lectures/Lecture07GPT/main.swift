@@ -513,20 +513,11 @@ let oneHead = nb.cell("Version 4: self-attention, one head", """
 nb.cell("Notes on attention", """
   Six remarks from the lecture, each checked on the head above where it can be.
 
-  1. **Attention is communication.** Think of the T tokens as nodes of a directed graph; token t
-  receives edges from every s ≤ t and aggregates their values with data-dependent weights.
-  Any graph works; for language modelling it is this causal one.
-  2. **There is no notion of space.** Attention acts on a *set* of vectors: the dot products do
-  not know where a token sits. That is why the model adds **position embeddings** to the token
-  embeddings: without them, the same characters in another order would give the same result.
-  3. **Batch rows never talk.** Each of the B sequences is processed independently; the (B, T, T)
-  weights are B separate (T, T) matrices.
-  4. **Encoder vs decoder blocks.** Deleting the mask line lets every token see every other:
-  an *encoder* block, for tasks like sentiment analysis where the whole text is given. A
-  *decoder* block keeps the triangle, because it generates text left to right.
-  5. **Self- vs cross-attention.** Here keys, queries and values all come from the same x:
-  self-attention. In cross-attention (the original transformer's decoder reading the encoder's
-  output) the queries come from x but keys and values from another source.
+  1. **Attention is communication.** Think of the T tokens as nodes of a directed graph; token t receives edges from every s ≤ t and aggregates their values with data-dependent weights. Any graph works; for language modelling it is this causal one.
+  2. **There is no notion of space.** Attention acts on a *set* of vectors: the dot products do not know where a token sits. That is why the model adds **position embeddings** to the token embeddings: without them, the same characters in another order would give the same result.
+  3. **Batch rows never talk.** Each of the B sequences is processed independently; the (B, T, T) weights are B separate (T, T) matrices.
+  4. **Encoder vs decoder blocks.** Deleting the mask line lets every token see every other: an *encoder* block, for tasks like sentiment analysis where the whole text is given. A *decoder* block keeps the triangle, because it generates text left to right.
+  5. **Self- vs cross-attention.** Here keys, queries and values all come from the same x: self-attention. In cross-attention (the original transformer's decoder reading the encoder's output) the queries come from x but keys and values from another source.
   6. **Scaled attention** divides by √head_size: the next cell.
   """) { c in
   let (x, wei, _) = oneHead.value
@@ -677,10 +668,10 @@ let residualCell = nb.cell("Residual connections: a gradient superhighway", """
   c.print(String(format: "at %d blocks the first block gets %.2f× the last block's gradient with the stream, %.2f× without",
                  deep.layers, deep.with, deep.without))
   c.note("""
-    LayerNorm before each sub-layer already rescales what flows through, so without the stream
-    the gradient does not vanish outright at this depth; it is the **share** that reaches the
-    early blocks that changes. In deeper plain stacks, and during training as the blocks' weights
-    grow, that share keeps shrinking; the stream keeps every block one addition away from the loss.
+    LayerNorm before each sub-layer rescales what flows through, so without the stream the
+    gradient does not simply vanish at these depths (the table). What changes is the **share**
+    that reaches the early blocks relative to the late ones; what the stream guarantees is a
+    direct path, one addition away from the loss, for every block, at any depth.
     """)
   c.think("Why does an addition pass the gradient through unchanged?",
           answer: "For y = x + f(x), ∂y/∂x = 1 + ∂f/∂x: the 1 carries the upstream gradient straight to x, added to whatever flows through f. Without the residual, the gradient must pass through every later block's Jacobian; in this run, at \(deep.layers) blocks, the first block's gradient is \(String(format: "%.2f", deep.with))× the last block's with the stream and \(String(format: "%.2f", deep.without))× without.")
@@ -933,8 +924,10 @@ nb.cell("Generating 500 characters", """
   gpt.py's `generate`: start from a single newline (token 0), crop the context to the last
   `block_size` (32) tokens (the position table has only 32 rows), forward, take the logits of the
   last position, softmax, draw one token with `multinomial` from the generator that drew the
-  batches, append, repeat. The result is not Shakespeare, but it has his shape: names in
-  capitals followed by a colon, line breaks, words of the right length, some real ones.
+  batches, append, repeat. How Shakespeare-like the result is depends on how long the model
+  trained: after thousands of steps it has his shape (names in capitals followed by a colon,
+  line breaks, words of the right length) without his sense. The share of real words is
+  counted below for this run.
   """) { c in
   let run = smallRun.value
   var g = run.generator                                          // the global RNG, continuing
