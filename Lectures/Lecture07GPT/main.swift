@@ -911,8 +911,8 @@ let smallRun = nb.cell("Training the lecture's GPT", """
   c.result("parameters", "\(model.parameterCount)", headline: "\(model.parameterCount)")
   c.result("step-0 evaluation (train / val)", String(format: "%.4f / %.4f", evals[0].train, evals[0].val), headline: String(format: "%.4f", evals[0].train))
   if finalEvaluation, let last = evals.last {
-    c.result("small GPT after \(last.step) steps: train / val", String(format: "%.4f / %.4f", last.train, last.val),
-             headline: String(format: "val %.2f", last.val))
+    c.result("small GPT after \(last.step) steps: train / val", String(format: "%.4f / %.4f", last.train, last.val))
+    c.result("small GPT val loss after \(last.step) steps", f4(last.val), headline: String(format: "%.2f", last.val))
   }
   if iterations != 5_000 && nb.mode != .fast {
     c.print("(\(iterations) iterations, gpt.py's max_iters is 5,000: same schedule, shorter)")
