@@ -73,7 +73,7 @@ let bigSteps = nb.knob("big_steps", standard: 0, fast: 0, full: 5_000,
                        "--full: iterations of gpt.py's 10.8M-parameter model (0: count and estimate only)", in: 0...1_000_000)
 let bigBatch = nb.knob("big_batch", 64, "batch size of the big model (gpt.py's 64)", in: 1...1024)
 let checkpointPath = nb.knob("checkpoint", "lecture07-gpt-big.ckpt",
-                             "--full: the big model's checkpoint file (written every evaluation; --resume reads it)", in: nil)
+                             "--full: the big model's checkpoint file (written every 50 iterations; --resume reads it)", in: nil)
 
 // MARK: - Data
 
@@ -994,8 +994,8 @@ nb.cell("What one head looks at", """
   sum to 1, nothing above the diagonal). After training, heads specialise: some look at the
   previous character or two, some at the start of the current word or line, some spread
   out evenly. The table lists, for the last positions, the earlier character each attends to
-  most. (With `--fast` the model has trained only a few steps and the pattern is close to a
-  uniform average.)
+  most (with `--fast` the model has trained only a few steps and the head has had little time to
+  specialise).
   """) { c in
   let model = smallRun.value.model
   let blockIndex = model.config.layers - 1
