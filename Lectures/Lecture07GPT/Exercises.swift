@@ -200,7 +200,7 @@ func declareExercises(_ nb: Notebook, shakespeare: Shared<CharacterText>) {
     c.print(accuracy >= 0.9 ? "The model has learned to add: almost every unseen problem is right."
             : accuracy >= 0.1 ? "Far above chance (a random three-digit answer is right once in 1,000), not yet reliable: more steps help (--set ex2_steps=…)."
             : "Close to chance so far: \(ex2Steps) steps are too few (the default run trains 1,000).")
-    c.result("EX2 held-out accuracy of a+b (2 digits)", String(format: "%.1f%%", 100 * accuracy), headline: String(format: "%.0f%%", 100 * accuracy))
+    c.result("EX2 held-out accuracy of a+b (2 digits)", String(format: "%.1f%%", 100 * accuracy))
     c.think("Why does reversing the digits of c help?", answer: """
       A GPT writes left to right. The most significant digit of a sum depends on every carry \
       below it, so written first it would have to do the whole addition in one step. Units first, \
@@ -232,12 +232,13 @@ func declareExercises(_ nb: Notebook, shakespeare: Shared<CharacterText>) {
     try requireLength(pretrainData, block, "EX3's pretraining text")
     try requireLength(playTrain, block, "EX3's fine-tuning text")
     try requireLength(playVal, block, "EX3's validation text")
-    c.print(text.text.range(of: marker) != nil
-            ? "held-out play: The Tempest, from character \(cut) on (\(play.count) characters)"
+    let found = text.text.range(of: marker) != nil
+    let part = found ? "the play" : "the held-out part"
+    c.print(found ? "held-out play: The Tempest, from character \(cut) on (\(play.count) characters)"
             : "\"\(marker.replacingOccurrences(of: "\n", with: " / "))\" is not in this text: held out its last 10% instead (\(play.count) characters)")
     c.table(["part", "characters"], [["pretraining (everything before)", "\(pretrainData.count)"],
-                                     ["fine-tuning (first 90% of the play)", "\(playTrain.count)"],
-                                     ["validation (last 10% of the play)", "\(playVal.count)"]])
+                                     ["fine-tuning (first 90% of \(part))", "\(playTrain.count)"],
+                                     ["validation (last 10% of \(part))", "\(playVal.count)"]])
     @MainActor func train(_ model: GPTLanguageModel, on part: ArraySlice<Int>, steps: Int, lr: Double, _ label: String) throws {
       var bg = TorchGenerator(seed: nb.seed + 1)                        // the batches
       let optimizer = AdamW(model.parameters(), learningRate: lr)
@@ -261,20 +262,20 @@ func declareExercises(_ nb: Notebook, shakespeare: Shared<CharacterText>) {
     let scratch = GPTLanguageModel(config, generator: &g2)             // the same initial weights
     try train(scratch, on: playTrain, steps: ex3Finetune, lr: 1e-3, "from scratch")
     let fromScratch = evaluate(scratch, playVal, block: block)
-    c.table(["model", "steps on the play", "learning rate", "val loss on the play"], [
+    c.table(["model", "steps on \(part)", "learning rate", "val loss on \(part)"], [
       ["pretrained \(ex3Pretrain) steps, not fine-tuned", "0", "–", f4(zeroShot)],
       ["pretrained, then fine-tuned", "\(ex3Finetune)", "3e-4", f4(fineTuned)],
-      ["trained on the play alone, from scratch", "\(ex3Finetune)", "1e-3", f4(fromScratch)],
+      ["trained on \(part) alone, from scratch", "\(ex3Finetune)", "1e-3", f4(fromScratch)],
     ])
     c.print(fineTuned < fromScratch
-            ? "Fine-tuning wins by \(f4(fromScratch - fineTuned)): what the pretrained model learned from the other plays carries over, and the play's \(ex3Finetune) steps only adapt it."
-            : "Training from scratch is not worse here (by \(f4(fineTuned - fromScratch))): with this few pretraining steps the pretrained model has not learned more than the play's own \(ex3Finetune) steps teach.")
+            ? "Fine-tuning wins by \(f4(fromScratch - fineTuned)): what the pretrained model learned from the rest of the text carries over, and the \(ex3Finetune) steps on \(part) only adapt it."
+            : "Training from scratch is not worse here (by \(f4(fineTuned - fromScratch))): with this few pretraining steps the pretrained model has not learned more than \(ex3Finetune) steps on \(part) teach.")
     c.print(fineTuned < zeroShot
-            ? "Fine-tuning lowered the pretrained model's loss on the play by \(f4(zeroShot - fineTuned))."
-            : "Fine-tuning did not lower the pretrained model's loss on the play (\(f4(zeroShot)) → \(f4(fineTuned))).")
-    c.result("EX3 val loss on The Tempest: fine-tuned / from scratch", "\(f4(fineTuned)) / \(f4(fromScratch))")
+            ? "Fine-tuning lowered the pretrained model's loss on \(part) by \(f4(zeroShot - fineTuned))."
+            : "Fine-tuning did not lower the pretrained model's loss on \(part) (\(f4(zeroShot)) → \(f4(fineTuned))).")
+    c.result("EX3 val loss on \(found ? "The Tempest" : "the held-out part"): fine-tuned / from scratch", "\(f4(fineTuned)) / \(f4(fromScratch))")
     c.think("Is this a fair fight?", answer: """
-      Equal steps *on the play*, not equal compute: the fine-tuned model has also had \
+      Equal steps *on the small text*, not equal compute: the fine-tuned model has also had \
       \(ex3Pretrain) steps of pretraining. That is the point of pretraining — its cost is paid once \
       and reused by every fine-tune — and why the lower learning rate: the aim is to adapt what \
       was learned, not to overwrite it.
