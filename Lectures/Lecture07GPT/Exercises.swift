@@ -16,7 +16,7 @@ func declareExercises(_ nb: Notebook, shakespeare: Shared<CharacterText>) {
   let ex3Finetune = nb.knob("ex3_finetune_steps", standard: 100, fast: 10, full: 100,
                             "EX3: fine-tuning steps on The Tempest (also the from-scratch model's steps)", in: 1...100_000)
   let ex4EvalWindows = nb.byMode(standard: 400, fast: 20, full: 400)
-  let ex4Steps = nb.knob("ex4_steps", standard: 300, fast: 15, full: 300, "EX4: training steps of each model", in: 1...100_000)
+  let ex4Steps = nb.knob("ex4_steps", standard: 500, fast: 15, full: 500, "EX4: training steps of each model", in: 1...100_000)
 
   // Non-overlapping windows of `block` tokens covering `data` (the last partial window dropped):
   // the inputs and their next-token targets, for an evaluation that needs no generator.
