@@ -303,11 +303,17 @@ func declareExercises(_ nb: Notebook, shakespeare: Shared<CharacterText>) {
     try requireLength(train, config.blockSize, "EX4's training split")
     try requireLength(val, config.blockSize, "EX4's validation split")
     c.print("training on the first 90% (\(train.count) characters); val loss over the first \(val.count) characters of the rest (\((val.count - 1) / config.blockSize) windows of \(config.blockSize))")
-    // The rotation itself, on one pair: (x₀, x₁) at position t turns by t·θ₀ = t radians.
+    // The rotation itself, on one pair: (x₀, x₁) = (1, 1) at position t = 2 turns by 2·θ₀ = 2 radians.
     let rope = RotaryEmbedding(headSize: config.embedding / config.heads, maxLength: config.blockSize)
-    let probe = Tensor.withNoGrad { rope(Tensor.ones([1, 3, rope.headSize])) }
-    c.print("RoPE of an all-ones head at positions 0, 1, 2, first pair: "
-            + (0..<3).map { t in "(\(f4(probe[at: 0, t, 0])), \(f4(probe[at: 0, t, 1])))" }.joined(separator: " "))
+    let probe = Tensor.withNoGrad { rope(Tensor.ones([1, 3, rope.headSize])) }   // positions 0, 1, 2
+    let angle = 2 * RotaryEmbedding.frequency(pair: 0, headSize: rope.headSize)
+    let (cs, sn) = (cos(angle) < 0 ? "(\(f4(cos(angle))))" : f4(cos(angle)), sin(angle) < 0 ? "(\(f4(sin(angle))))" : f4(sin(angle)))
+    c.worked("RoPE of (1, 1) at t = 2, pair 0 (θ₀ = 1)", formula: "(x₀·cos 2θ₀ − x₁·sin 2θ₀, x₀·sin 2θ₀ + x₁·cos 2θ₀)",
+             substituted: "(1·\(cs) − 1·\(sn), 1·\(sn) + 1·\(cs))",
+             result: "(\(f4(probe[at: 0, 2, 0])), \(f4(probe[at: 0, 2, 1])))")
+    let last = rope.headSize / 2 - 1
+    c.print("the last pair (i = \(last)) turns by 10000^(−\(2 * last)/\(rope.headSize)) = \(String(format: "%.5f", RotaryEmbedding.frequency(pair: last, headSize: rope.headSize))) radians per position: "
+            + "fast pairs tell neighbours apart, slow pairs keep track of distances across the block")
     @MainActor func trainAndEvaluate(_ model: some IndexLayer, _ label: String) throws -> Float {
       var bg = TorchGenerator(seed: nb.seed + 1)                        // the same batches for both
       let optimizer = AdamW(model.parameters(), learningRate: 1e-3)
