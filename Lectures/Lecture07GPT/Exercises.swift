@@ -10,13 +10,13 @@ import ZeroToHero
 @MainActor
 func declareExercises(_ nb: Notebook, shakespeare: Shared<CharacterText>) {
   let ex1Runs = nb.byMode(standard: 10, fast: 2, full: 10)
-  let ex2Steps = nb.knob("ex2_steps", standard: 1000, fast: 40, full: 1000, "EX2: training steps of the adder", in: 1...100_000)
-  let ex3Pretrain = nb.knob("ex3_pretrain_steps", standard: 400, fast: 20, full: 400,
+  let ex2Steps = nb.knob("ex2_steps", standard: 1000, fast: 30, full: 1000, "EX2: training steps of the adder", in: 1...100_000)
+  let ex3Pretrain = nb.knob("ex3_pretrain_steps", standard: 400, fast: 12, full: 400,
                             "EX3: pretraining steps (everything before The Tempest)", in: 1...100_000)
-  let ex3Finetune = nb.knob("ex3_finetune_steps", standard: 100, fast: 10, full: 100,
+  let ex3Finetune = nb.knob("ex3_finetune_steps", standard: 100, fast: 6, full: 100,
                             "EX3: fine-tuning steps on The Tempest (also the from-scratch model's steps)", in: 1...100_000)
   let ex4EvalWindows = nb.byMode(standard: 400, fast: 20, full: 400)
-  let ex4Steps = nb.knob("ex4_steps", standard: 500, fast: 15, full: 500, "EX4: training steps of each model", in: 1...100_000)
+  let ex4Steps = nb.knob("ex4_steps", standard: 500, fast: 10, full: 500, "EX4: training steps of each model", in: 1...100_000)
 
   // Non-overlapping windows of `block` tokens covering `data` (the last partial window dropped):
   // the inputs and their next-token targets, for an evaluation that needs no generator.
