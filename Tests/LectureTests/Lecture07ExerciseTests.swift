@@ -104,6 +104,30 @@ import ZeroToHero
     #expect(Tensor.maxAbsDifference(mha.heads[2].value.weight.grad!, csa.qkv.weight.grad![(2 * c + 2 * hs)..<(2 * c + 3 * hs)]) < 1e-5)
   }
 
+  // MARK: - Quiz and code behind offered to the lecture
+
+  /// The exercise objective names exactly the exercise questions; ids carry the `l7-ex-` prefix;
+  /// each answer grades as right (the numbers are EX1's and EX2's, recomputed here) and a wrong
+  /// one as wrong; every code-behind declaration exists in its file.
+  @Test func exerciseQuizAndCodeBehindAreWellFormed() throws {
+    let questions = LectureInfo.gptExerciseQuestions
+    #expect(Set(questions.map(\.id)) == Set(LectureInfo.gptExerciseObjective.quiz))
+    #expect(questions.allSatisfy { $0.id.hasPrefix("l7-ex-") })
+    let byID = Dictionary(uniqueKeysWithValues: questions.map { ($0.id, $0) })
+    #expect(byID["l7-ex-qkv-slot"]?.grade("\(64 + 2 * 16)") == .correct)
+    #expect(byID["l7-ex-qkv-slot"]?.grade("32") == .incorrect)
+    let masked = AdditionProblems(digits: 2).example(12, 39).target.filter { $0 == AdditionProblems.ignoreIndex }.count
+    #expect(byID["l7-ex-masked-targets"]?.grade("\(masked)") == .correct)
+    #expect(byID["l7-ex-rope"]?.grade("only on the relative position t − s") == .correct)
+    #expect(byID["l7-ex-rope"]?.grade("on the absolute position") == .incorrect)
+    for excerpt in LectureInfo.gptExerciseCodeBehind {
+      let source = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent(excerpt.file), encoding: .utf8)
+      for declaration in excerpt.declarations {
+        #expect(SourceExtractor.declaration(declaration, in: source) != nil, "\(excerpt.file) has no \(declaration)")
+      }
+    }
+  }
+
   // MARK: - The run
 
   /// One `--fast --quiet` run (two threads) and one with a single thread, shared by the tests below.
