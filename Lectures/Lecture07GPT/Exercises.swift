@@ -191,11 +191,11 @@ func declareExercises(_ nb: Notebook, shakespeare: Shared<CharacterText>) {
       let (a, b) = task.operands(ofProblem: p)
       let answer = task.decodeAnswer(Array(s.suffix(task.answerLength)))
       if answer == a + b { correct += 1 }
-      if rows.count < 6 { rows.append([task.text(s), "\(a) + \(b) = \(answer.map(String.init) ?? "?")", answer == a + b ? "✓" : "✗ (\(a + b))"]) }
+      if rows.count < 6 { rows.append([task.text(s), "\(a) + \(b) = \(answer.map(String.init) ?? "?")", answer == a + b ? "right" : "wrong (\(a + b))"]) }
     }
     let accuracy = Double(correct) / Double(testProblems.count)
     c.print("trained \(ex2Steps) steps of \(batchSize) problems (\(model.parameterCount) parameters); last training loss \(f4(lastLoss))")
-    c.table(["model's sequence", "read back", ""], rows)
+    c.table(["model's sequence", "read back", "sum"], rows)
     c.print("held-out accuracy (exact match): \(correct) / \(testProblems.count) = \(String(format: "%.1f", 100 * accuracy))%")
     c.print(accuracy >= 0.9 ? "The model has learned to add: almost every unseen problem is right."
             : accuracy >= 0.1 ? "Far above chance (a random three-digit answer is right once in 1,000), not yet reliable: more steps help (--set ex2_steps=…)."

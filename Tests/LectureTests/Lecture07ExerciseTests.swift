@@ -158,6 +158,7 @@ import ZeroToHero
     let run = try Self.fastRun.get()
     #expect(run.status == 0, "stderr: \(run.stderr.suffix(2000))")
     let out = Self.lines(run)
+    #expect(!run.stdout.contains("✗"), "✗ marks a failed comparison in lecture 7's output; the exercises print none")
     for title in ["EX1: heads as a batch dimension", "EX2: a GPT that adds", "EX3: pretrain, then fine-tune",
                   "EX4: rotary positions"] {
       #expect(out.contains { $0.contains("Exercise: " + title) }, "missing \(title)")
