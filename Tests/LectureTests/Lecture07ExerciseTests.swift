@@ -170,7 +170,7 @@ import ZeroToHero
     let n = try Self.numbers(out, "held-out accuracy (exact match): ")       // correct, total, percent
     #expect(n.count >= 3 && n[1] == 1000 && Swift.abs(n[0] / n[1] * 100 - n[2]) < 0.06)
     let accuracy = n[0] / n[1]
-    let verdict = accuracy >= 0.9 ? "The model has learned to add" : accuracy >= 0.1 ? "Far above chance" : "Close to chance so far"
+    let verdict = accuracy >= 0.9 ? "The model has learned to add" : accuracy >= 0.1 ? "Far above chance" : "Not yet useful"
     #expect(out.contains { $0.hasPrefix(verdict) }, "EX2 prose does not match accuracy \(accuracy)")
     // EX3: the table's losses and the two sentences.
     let zeroShot = try Self.numbers(out, "pretrained 12 steps, not fine-tuned").last!
@@ -210,7 +210,7 @@ import ZeroToHero
     #expect(run.status == 0, "stderr: \(run.stderr.suffix(2000))")
     let out = Self.lines(run)
     #expect(out.contains { $0.hasPrefix("trained 2 steps of 64 problems") })
-    #expect(out.contains { $0.hasPrefix("Close to chance so far: 2 steps are too few") })
+    #expect(out.contains { $0.hasPrefix("Not yet useful: 2 steps are too few") })
     #expect(out.contains { $0.hasPrefix("pretrained 2 steps, not fine-tuned") })
     let bad = try LectureRunner.run("Lecture07GPT", ["--fast", "--quiet", "--set", "ex2_steps=0"])
     #expect(bad.status == 2)
