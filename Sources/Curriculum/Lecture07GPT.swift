@@ -23,9 +23,9 @@ extension LectureInfo {
                 quiz: ["l7-init", "l7-eval-schedule"]),
       Objective("Place this model on the path to ChatGPT: pretraining, then fine-tuning",
                 quiz: ["l7-finetune"]),
-    ],
+    ] + [LectureInfo.gptExerciseObjective],
     defaultSeed: 1337,
-    tests: ["Tests/LectureTests/Lecture07Tests.swift"],
+    tests: ["Tests/LectureTests/Lecture07Tests.swift", "Tests/LectureTests/Lecture07ExerciseTests.swift"],
     questions: [
       Question(id: "l7-vocab", prompt: "How many distinct characters does tiny Shakespeare contain, the vocabulary of the lecture's character-level model?",
                kind: .numeric(answer: 65, tolerance: 0),
@@ -104,7 +104,7 @@ extension LectureInfo {
                  "Removing the causal mask",
                ], answer: 0),
                explanation: "Pretraining gives a model that continues documents; the alignment stages (SFT, reward modelling, RLHF with PPO) teach it to answer as an assistant. Lecture 8 walks through them."),
-    ],
+    ] + LectureInfo.gptExerciseQuestions,
     reportArguments: [],
     codeBehind: [
       CodeExcerpt("One head of self-attention and several in parallel", file: "Sources/NN/Attention.swift",
@@ -114,7 +114,7 @@ extension LectureInfo {
                   declarations: ["public final class FeedForward", "public final class Block", "public final class GPTLanguageModel"]),
       CodeExcerpt("LayerNorm", file: "Sources/NN/LayerNorm.swift", declarations: ["public final class LayerNorm"]),
       CodeExcerpt("AdamW", file: "Sources/NN/Optimizers.swift", declarations: ["public final class AdamW"]),
-    ],
+    ] + LectureInfo.gptExerciseCodeBehind,
     next: NextLecture(number: 8, title: "State of GPT", page: "Lecture08-StateOfGPT.md", bridge: """
       This lecture's model is a pretrained document completer. Lecture 8 follows the road from \
       such a model to an assistant: pretraining at scale, supervised fine-tuning, reward modelling \
