@@ -101,12 +101,14 @@ public struct GPT2Config: Sendable, Equatable, CustomStringConvertible {
     return ((2 + 4 * l, matrices), (8 * l + 2, parameterCount - matrices))
   }
 
-  /// Training FLOPs per token, forward + backward: `6·N` for the matrix multiplies through the
-  /// parameters (N without wpe, whose lookup multiplies nothing) plus the attention products
-  /// `6·L·T·C·2` at context `t` (PaLM appendix B / llm.c's estimate; the causal mask's half is
-  /// not subtracted, as in both).
+  /// Training FLOPs per token, forward + backward, at context `t`: `6·N` for the matrix multiplies
+  /// through the parameters (N = `parameterCount`, the tied weight once, as llm.c counts it) plus
+  /// `12·L·C·t` for the two attention products (q·kᵀ and p·v, 2·t·C multiply-adds each per
+  /// token and layer, ×3 for backward; the causal mask's half not subtracted) — the formula of
+  /// `../shared/bench/torch_reference.py`'s gpt2 workload, so GFLOP/s compare side by side
+  /// (llm.c's MFU uses `6·L·C·t`, the masked half).
   public func trainingFlopsPerToken(context t: Int) -> Double {
-    6 * Double(nonEmbeddingParameterCount) + 12 * Double(layers) * Double(embedding) * Double(t)
+    6 * Double(parameterCount) + 12 * Double(layers) * Double(embedding) * Double(t)
   }
 
   /// Bytes of float32 parameters (4·N).

@@ -50,7 +50,7 @@ while let arg = args.popFirst() {
 let allWorkloads: [Workload] = kernelWorkloads() + randomWorkloads + tensorWorkloads
   + microgradWorkloads() + microgptWorkloads() + nnWorkloads
   + nnWorkloads.filter { ["l7-gpt-iter", "gpt2-block-fwdbwd"].contains($0.name) }.map { $0.onThreads(2) }
-  + tokenizerWorkloads()
+  + tokenizerWorkloads() + gpt2Workloads
 if listOnly {
   for w in allWorkloads { print("\(w.name)  (\(w.config))") }
   exit(0)
