@@ -39,13 +39,13 @@ let embd = nb.knob("embd", standard: 256, fast: 64, full: 384, "n_embd of the CP
 let T = nb.knob("T", standard: 64, fast: 32, full: 128, "sequence length of the CPU model's batches (its block size)", in: 8...1024)
 let B = nb.knob("B", standard: 4, fast: 4, full: 16, "batch size of the CPU model's micro-batches", in: 1...512)
 let gradAccum = nb.knob("grad_accum", standard: 2, fast: 1, full: 4, "micro-batches accumulated per optimizer step", in: 1...64)
-let steps = nb.knob("steps", standard: 160, fast: 4, full: 2000, "optimizer steps of the CPU model", in: 1...1_000_000)
+let steps = nb.knob("steps", standard: 100, fast: 4, full: 2000, "optimizer steps of the CPU model", in: 1...1_000_000)
 let maxLR = nb.knob("max_lr", 2e-3, "peak learning rate of the CPU model (the 124M run: 6e-4)", in: 1e-6...1)
-let warmup = nb.knob("warmup", standard: 16, fast: 1, full: 100, "warmup steps of the CPU model", in: 0...100_000)
+let warmup = nb.knob("warmup", standard: 10, fast: 1, full: 100, "warmup steps of the CPU model", in: 0...100_000)
 let evalEvery = nb.knob("eval_every", standard: 20, fast: 2, full: 100, "steps between validation losses", in: 1...100_000)
 let checkpointPath = nb.knob("checkpoint", standard: "", fast: "", full: "Lecture10GPT2.ckpt",
                              "file the CPU model's training is saved to (and --resume reads); empty: no checkpoints")
-let hellaExamples = nb.knob("hella_examples", standard: 100, fast: 12, full: 400, "Shakespeare multiple-choice examples", in: 1...10_000)
+let hellaExamples = nb.knob("hella_examples", standard: 60, fast: 12, full: 400, "Shakespeare multiple-choice examples", in: 1...10_000)
 
 /// The 124M model's training step is skipped by `--fast` (building 124M weights alone takes
 /// seconds and half a gigabyte): `--fast` prints the estimate only.
@@ -272,8 +272,9 @@ let corpus = nb.cell("Tiny Shakespeare in GPT-2 tokens, and DataLoaderLite", """
   tokens as a validation split.
   """) { c -> Corpus in
   let text = try nb.readText("tinyshakespeare.txt")
-  let directory = try nb.dataFile("gpt2.tiktoken").deletingLastPathComponent().path
-  let enc = try BytePairTokenizer.gpt2(dataDirectory: directory)          // tiktoken.get_encoding('gpt2')
+  let enc: BytePairTokenizer                                               // tiktoken.get_encoding('gpt2')
+  do { enc = try BytePairTokenizer.gpt2(dataDirectory: try nb.dataFile("gpt2.tiktoken").deletingLastPathComponent().path) }
+  catch { enc = try BytePairTokenizer.gpt2() }                            // --data without gpt2.tiktoken: the repository's
   let tokens = enc.encodeOrdinary(text)
   c.print("characters: \(grouped(text.count)), GPT-2 tokens: \(grouped(tokens.count))")
   if text.utf8.count == 1_115_394 {
@@ -332,7 +333,7 @@ let initial = nb.cell("The loss at initialisation, and overfitting one batch", "
   c.compare("−ln(1/50257)", ours: expected, reference: Reference.initialLoss, decimals: 4, source: "the lecture", seedDependent: false)
   c.print("loss at init on the first batch: \(f4(loss.item())) (\(String(format: "%+.4f", Double(loss.item()) - expected)) from −ln(1/50257))")
   let optimizer = AdamW(model.parameters(), learningRate: 3e-4)         // torch.optim.AdamW(lr=3e-4)
-  let overfitSteps = nb.byMode(standard: 20, fast: 5, full: 50)
+  let overfitSteps = nb.byMode(standard: 10, fast: 5, full: 50)
   var losses: [Float] = []
   for i in 0..<overfitSteps {
     optimizer.zeroGrad()
@@ -361,8 +362,8 @@ nb.cell("One real training step of the 124M model (B = 1, T = 1024)", """
   let cfg = GPT2Config.gpt2
   let (b, t) = (1, cfg.blockSize)
   let flopsPerToken = cfg.trainingFlopsPerToken(context: t)
-  c.worked("FLOPs per token (forward + backward)", formula: "6·N_no-wpe + 12·L·C·T",
-           substituted: "6·\(grouped(cfg.nonEmbeddingParameterCount)) + 12·\(cfg.layers)·\(cfg.embedding)·\(t)",
+  c.worked("FLOPs per token (forward + backward)", formula: "6·N + 12·L·C·T",
+           substituted: "6·\(grouped(cfg.parameterCount)) + 12·\(cfg.layers)·\(cfg.embedding)·\(t)",
            result: String(format: "%.3f GFLOP", flopsPerToken / 1e9))
   let stepFlops = flopsPerToken * Double(b * t)
   c.print(String(format: "one step of B·T = %d tokens: %.0f GFLOP", b * t, stepFlops / 1e9))
@@ -399,6 +400,71 @@ nb.cell("One real training step of the 124M model (B = 1, T = 1024)", """
                   tokensPerSecond, runTokens / tokensPerSecond / 3.15576e7, runTokens / a100TokensPerSecond / 3600, runTokens / a100TokensPerSecond / 3600 / 8))
   c.think("The lecture's batch is 524,288 tokens per step. How many of this B = 1, T = 1024 step would one such step take?",
           answer: "524,288 / 1,024 = 512 micro-steps, accumulated into one update (the lecture's grad_accum_steps with B = 64 on one GPU is 8; with B = 1 it is 512).")
+}
+
+// MARK: - OpenAI's weights in Hugging Face's layout
+
+nb.cell("Loading OpenAI-layout weights: safetensors and the Conv1D transposes", """
+  The lecture's first act is `GPT.from_pretrained('gpt2')`: copy Hugging Face's tensors into our
+  module by name. Two details make it more than a copy. The names are the same as ours
+  (`h.0.attn.c_attn.weight`, …, possibly prefixed `transformer.`), but OpenAI's TensorFlow code
+  used `Conv1D` modules that store the four projection matrices of each block as (in, out), while
+  `nn.Linear` stores (out, in): those four are transposed on load. And `lm_head.weight` is not a
+  separate matrix: it must equal `wte.weight`. The file format is safetensors: 8 bytes giving the
+  header's length, a JSON header (each tensor's dtype, shape and byte range), then the raw
+  little-endian buffers. No download is possible here, so we write a tiny GPT-2 in that layout
+  ourselves, read its header, load it into a fresh model, and then damage it in the ways a real
+  download can be damaged.
+  """) { c in
+  var g = TorchGenerator(seed: nb.seed)
+  let tiny = GPT2(GPT2Config(vocabSize: 50257, blockSize: 64, layers: 2, heads: 2, embedding: 32), generator: &g, matchTorchDraws: false)
+  let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lecture10-\(ProcessInfo.processInfo.processIdentifier)")
+  try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(at: folder) }
+  let url = folder.appendingPathComponent("model.safetensors")
+  try tiny.saveHuggingFace(to: url, prefix: "transformer.", lmHead: true)   // as GPT2LMHeadModel.save_pretrained
+  let k = tiny.config                                                        // and its config.json beside it
+  try Data("{\"n_embd\": \(k.embedding), \"n_head\": \(k.heads), \"n_layer\": \(k.layers), \"n_positions\": \(k.blockSize), \"vocab_size\": \(k.vocabSize)}".utf8)
+    .write(to: folder.appendingPathComponent("config.json"))
+  // The format by hand: an 8-byte little-endian header length, then the JSON header.
+  let bytes = [UInt8](try Data(contentsOf: url))
+  let headerLength = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+  c.print("file: \(grouped(bytes.count)) bytes; header: \(headerLength) bytes of JSON after the 8-byte length")
+  let file = try SafeTensorsFile(data: Data(bytes))
+  let ours = Dictionary(uniqueKeysWithValues: tiny.namedParameters().map { ($0.name, $0.tensor.shape) })
+  c.table(["key in the file", "dtype", "shape in the file", "bytes", "our parameter's shape"],
+          file.entries.prefix(9).map { e in
+            let name = e.name.replacingOccurrences(of: "transformer.", with: "")
+            return [e.name, e.dtype.rawValue, shapeText(e.shape), "\(e.fileRange.lowerBound)..<\(e.fileRange.upperBound)",
+                    name == "lm_head.weight" ? "= wte.weight" : ours[name].map(shapeText) ?? "—"]
+          })
+  c.print("… \(file.entries.count) tensors in all; Conv1D weights (transposed on load):", GPT2.conv1DWeightSuffixes.joined(separator: ", "))
+  // Load into a fresh model (other weights until then) and check it is the same function.
+  let loaded = try GPT2(huggingFace: folder)                                  // model.safetensors + config.json
+  let inFile = try file.floats("transformer.h.0.attn.c_attn.weight")               // (32, 96) in the file
+  let w = loaded.h[0].attn.cAttn.weight                                             // (96, 32) in our model
+  c.print(String(format: "h.0.attn.c_attn.weight: file[0][1] = %.6f, ours[1][0] = %.6f (the transpose)", inFile[1], w[at: 1, 0]))
+  let ids = IntTensor(corpus.value.train.prefix(16).map { $0 }, shape: [1, 16])
+  let d = Tensor.withNoGrad { Tensor.maxAbsDifference(tiny(ids), loaded(ids)) }
+  c.print("loaded \(loaded.config): logits differ from the written model's by at most \(d)")
+  // A damaged download, five ways: each a clear error naming the tensor or the byte offset.
+  let good = tiny.huggingFaceTensors()
+  func attempt(_ what: String, _ damaged: () throws -> Void) -> [String] {
+    do { try damaged(); return [what, "loaded (!)"] } catch { return [what, "\(error)"] }
+  }
+  let target = GPT2(tiny.config, generator: &g, matchTorchDraws: false)
+  c.table(["damage", "error"], [
+    attempt("a tensor missing") { try target.load(safetensors: SafeTensorsFile(data: Data(SafeTensors.encode(good.filter { $0.name != "h.1.mlp.c_fc.bias" })))) },
+    attempt("an extra tensor") { try target.load(safetensors: SafeTensorsFile(data: Data(SafeTensors.encode(good + [("h.2.ln_1.weight", Tensor.ones([32]))])))) },
+    attempt("c_attn not transposed") {
+      try target.load(safetensors: SafeTensorsFile(data: Data(SafeTensors.encode(good.map { $0.name == "h.0.attn.c_attn.weight" ? ($0.name, tiny.h[0].attn.cAttn.weight) : $0 }))))
+    },
+    attempt("header length too large") { var b = bytes; b[5] = 1; _ = try SafeTensorsFile(data: Data(b)) },
+    attempt("file cut short") { _ = try SafeTensorsFile(data: Data(bytes.dropLast(1000))) },
+  ])
+  c.result("Hugging Face layout round trip: max logit difference", "\(d)")
+  c.think("Why must only those four matrices be transposed, and not wte, wpe or the LayerNorm weights?",
+          answer: "Only the projections were Conv1D modules in OpenAI's code, and Conv1D multiplies x·W with W stored (in, out). Embeddings are tables indexed by token or position, (rows, C) in both codes, and LayerNorm weights are vectors: nothing to transpose. A (C, C) attn.c_proj would even load without a shape error if one forgot it, and silently compute the wrong thing, which is why the lecture checks the outputs, not only the shapes.")
 }
 
 // MARK: - Section 3: the training recipe
@@ -476,20 +542,21 @@ nb.cell("Gradient accumulation: one big batch from several small ones", """
   update once. The catch (play.ipynb's mini example): the big batch's loss is a *mean* over all its
   examples, so each micro-batch's loss must be divided by the number of micro-steps before
   `backward()`, or the gradient comes out that many times too large. Checked here on the CPU model:
-  a batch of 4·B rows at once, against 4 micro-batches of B rows with `loss / 4`, and without.
+  one batch of \(4 * Swift.max(1, B / 4)) rows at once, against 4 micro-batches of \(Swift.max(1, B / 4)) with `loss / 4`, and without.
   """) { c in
   var g = TorchGenerator(seed: nb.seed)
   let model = GPT2(cpuConfig, generator: &g, matchTorchDraws: false)
-  var loader = try DataLoaderLite(tokens: corpus.value.train, B: 4 * B, T: T)
+  let microSteps = 4, microB = Swift.max(1, B / microSteps)
+  var loader = try DataLoaderLite(tokens: corpus.value.train, B: microSteps * microB, T: T)
   let (x, y) = loader.nextBatch()
-  let microSteps = 4
-  // One big batch of 4·B rows.
+  // One big batch of 4·microB rows.
   model.zeroGrad()
   model.loss(x, targets: y).backward()
   let big = gradients(model)
-  // Four micro-batches of B rows, each loss divided by 4: what accumulateGradients does.
+  // Four micro-batches of microB rows, each loss divided by 4: what accumulateGradients does.
+  let n = microB * T
   let rows = { (k: Int) -> (IntTensor, IntTensor) in
-    (IntTensor(Array(x.scalars[(k * B * T)..<((k + 1) * B * T)]), shape: [B, T]), IntTensor(Array(y.scalars[(k * B * T)..<((k + 1) * B * T)]), shape: [B, T]))
+    (IntTensor(Array(x.scalars[(k * n)..<((k + 1) * n)]), shape: [microB, T]), IntTensor(Array(y.scalars[(k * n)..<((k + 1) * n)]), shape: [microB, T]))
   }
   model.zeroGrad()
   for k in 0..<microSteps {
@@ -508,9 +575,9 @@ nb.cell("Gradient accumulation: one big batch from several small ones", """
   let (bigNorm, accNorm, undividedNorm) = (globalNorm(big), globalNorm(accumulated), globalNorm(undivided))
   let d = maxDifference(big, accumulated)
   c.table(["gradient", "max |difference| from the big batch", "norm"], [
-    ["one batch of \(4 * B) rows", "0", String(format: "%.6f", bigNorm)],
-    ["4 micro-batches, loss / 4", String(format: "%.2e", d), String(format: "%.6f", accNorm)],
-    ["4 micro-batches, no division", String(format: "%.2e", maxDifference(big, undivided)), String(format: "%.6f", undividedNorm)],
+    ["one batch of \(microSteps * microB) rows", "0", String(format: "%.6f", bigNorm)],
+    ["4 micro-batches of \(microB), loss / 4", String(format: "%.2e", d), String(format: "%.6f", accNorm)],
+    ["4 micro-batches of \(microB), no division", String(format: "%.2e", maxDifference(big, undivided)), String(format: "%.6f", undividedNorm)],
   ])
   c.print(d < 1e-5 ? "accumulating loss/4 gives the big batch's gradient (to float32 rounding)" : "accumulated gradient differs from the big batch's")
   c.result("gradient accumulation: max difference", String(format: "%.1e", d))
@@ -619,7 +686,9 @@ let trained = nb.cell("Training a CPU-sized GPT-2 with the whole recipe", """
   var trainLosses: [(Int, Double)] = [], valLosses: [(Int, Double)] = []
   let printEvery = Swift.max(1, steps / 20)
   var stepTimes: [Double] = []
-  for step in c.steps(steps - startStep, "training").map({ $0 + startStep }) {
+  if startStep >= steps { c.print("the checkpoint is at step \(startStep) already; --steps more than that trains on") }
+  for i in c.steps(Swift.max(0, steps - startStep), "training") {
+    let step = startStep + i
     let t0 = DispatchTime.now().uptimeNanoseconds
     let last = step == steps - 1
     if step % evalEvery == 0 || last {
@@ -704,20 +773,22 @@ struct ChoiceExample {
 func shakespeareChoices(_ text: String, count: Int, enc: BytePairTokenizer, maxTokens: Int, generator g: inout TorchGenerator) -> [ChoiceExample] {
   let lines = text.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
     .filter { $0.count >= 6 && !($0.last ?? "").hasSuffix(":") }
-  guard lines.count >= 4 else { return [] }
+  let secondHalves = lines.map { $0[($0.count / 2)...].joined(separator: " ") }
+  guard Set(secondHalves).count >= 4 else { return [] }                     // four different endings needed
   var out: [ChoiceExample] = []
   var i = 0
   while out.count < count && i < lines.count {
     let words = lines[i]
     let cut = words.count / 2
-    let context = words[..<cut].joined(separator: " "), truth = words[cut...].joined(separator: " ")
+    let context = words[..<cut].joined(separator: " "), truth = secondHalves[i]
     var others: [String] = []
-    while others.count < 3 {
-      let j = g.randint(low: 0, high: lines.count, count: 1)[0]
-      let w = lines[j]
-      let e = w[(w.count / 2)...].joined(separator: " ")
-      if j != i && e != truth && !others.contains(e) { others.append(e) }
+    var draws = 0
+    while others.count < 3 && draws < 1000 {
+      let e = secondHalves[g.randint(low: 0, high: lines.count, count: 1)[0]]
+      if e != truth && !others.contains(e) { others.append(e) }
+      draws += 1
     }
+    guard others.count == 3 else { i += 1; continue }
     let label = g.randint(low: 0, high: 4, count: 1)[0]
     var endings = others
     endings.insert(truth, at: label)
@@ -769,7 +840,7 @@ nb.cell("A HellaSwag-style eval on Shakespeare", """
   var g = TorchGenerator(seed: nb.seed)
   let examples = shakespeareChoices(valText, count: hellaExamples, enc: enc, maxTokens: T, generator: &g)
   guard !examples.isEmpty else {
-    c.print("the validation text has too few lines of 6 or more words for the eval; skipped")
+    c.print("the validation text has fewer than four different lines of 6 or more words: the eval is skipped")
     return
   }
   let ex = examples[0]
