@@ -666,8 +666,9 @@ let trained = nb.cell("Training a CPU-sized GPT-2 with the whole recipe", """
   var g = TorchGenerator(seed: nb.seed)
   let model = GPT2(cpuConfig, generator: &g)
   let optimizer = AdamW(groups: model.parameterGroups(weightDecay: 0.1), learningRate: maxLR, betas: (0.9, 0.95), eps: 1e-8)
+  let warmupSteps = Swift.min(warmup, steps - 1)                         // the decay ends at the last step
   let schedule = CosineWarmupSchedule(maxLearningRate: maxLR, minLearningRate: maxLR * 0.1,
-                                      warmupSteps: Swift.min(warmup, steps - 1), maxSteps: Swift.max(steps, 2) - 1)
+                                      warmupSteps: warmupSteps, maxSteps: Swift.max(steps - 1, warmupSteps + 1))
   var trainLoader = try DataLoaderLite(tokens: corpus.value.train, B: B, T: T)
   let tokensPerStep = B * T * gradAccum
   c.print("total batch: \(B)·\(T)·\(gradAccum) = \(tokensPerStep) tokens per step; \(grouped(model.parameterCount)) parameters; \(steps) steps")

@@ -29,7 +29,7 @@ import ZeroToHero
     let run = try LectureRunner.run("Lecture10GPT2", ["--fast", "--quiet", "--no-color"])
     #expect(run.status == 0, "stderr: \(run.stderr)")
     let lines = Self.comparisons(run.stdout)
-    #expect(lines.count >= 14, "only \(lines.count) comparisons")
+    #expect(lines.count >= 12, "only \(lines.count) comparisons")
     for line in lines { #expect(!line.contains("✗"), "mismatch: \(line)") }
     for text in [
       "total                  124,439,808",
@@ -77,7 +77,7 @@ import ZeroToHero
     try Data("not a checkpoint".utf8).write(to: URL(fileURLWithPath: file))
     let bad = try LectureRunner.run("Lecture10GPT2", ["--fast", "--quiet", "--no-color", "--set", "checkpoint=\(file)", "--resume", "--cell", String(Self.trainingCell)])
     #expect(!bad.signalled && bad.status == 1, "exit \(bad.status): \(bad.stderr)")
-    #expect(bad.stderr.hasPrefix("error: "), "\(bad.stderr)")
+    #expect(bad.stderr.contains("error: not a checkpoint file"), "\(bad.stderr)")
   }
 
   @Test func impossibleModelSettingsAreErrors() throws {
