@@ -37,11 +37,11 @@ let layers = nb.knob("layers", standard: 4, fast: 2, full: 6, "n_layer of the CP
 let heads = nb.knob("heads", standard: 4, fast: 4, full: 6, "n_head of the CPU-sized GPT-2", in: 1...64)
 let embd = nb.knob("embd", standard: 256, fast: 64, full: 384, "n_embd of the CPU-sized GPT-2 (a multiple of heads)", in: 8...2048)
 let T = nb.knob("T", standard: 64, fast: 32, full: 128, "sequence length of the CPU model's batches (its block size)", in: 8...1024)
-let B = nb.knob("B", standard: 4, fast: 4, full: 16, "batch size of the CPU model's micro-batches", in: 1...512)
-let gradAccum = nb.knob("grad_accum", standard: 2, fast: 1, full: 4, "micro-batches accumulated per optimizer step", in: 1...64)
-let steps = nb.knob("steps", standard: 100, fast: 4, full: 2000, "optimizer steps of the CPU model", in: 1...1_000_000)
+let B = nb.knob("B", standard: 4, fast: 4, full: 8, "batch size of the CPU model's micro-batches", in: 1...512)
+let gradAccum = nb.knob("grad_accum", standard: 2, fast: 1, full: 2, "micro-batches accumulated per optimizer step", in: 1...64)
+let steps = nb.knob("steps", standard: 100, fast: 4, full: 1000, "optimizer steps of the CPU model", in: 1...1_000_000)
 let maxLR = nb.knob("max_lr", 2e-3, "peak learning rate of the CPU model (the 124M run: 6e-4)", in: 1e-6...1)
-let warmup = nb.knob("warmup", standard: 10, fast: 1, full: 100, "warmup steps of the CPU model", in: 0...100_000)
+let warmup = nb.knob("warmup", standard: 10, fast: 1, full: 50, "warmup steps of the CPU model", in: 0...100_000)
 let evalEvery = nb.knob("eval_every", standard: 20, fast: 2, full: 100, "steps between validation losses", in: 1...100_000)
 let checkpointPath = nb.knob("checkpoint", standard: "", fast: "", full: "Lecture10GPT2.ckpt",
                              "file the CPU model's training is saved to (and --resume reads); empty: no checkpoints")
@@ -130,6 +130,15 @@ let counts = nb.cell("GPT-2 (124M): every parameter, counted", """
   } else {
     c.print("--fast: the 124M model is not built here (the formula was checked on the small model; the default run builds it)")
   }
+  // page:hide
+  if nb.mode == .full {                                     // --full: the estimate before the long work
+    let peak = measureMatmulPeak(c, m: 256, k: 768, n: 768, runs: 3)
+    let cpuFlops = Double(steps * B * T * gradAccum) * cpuConfig.trainingFlopsPerToken(context: T)
+    let total = cpuFlops + cfg.trainingFlopsPerToken(context: 1024) * 1024
+    c.timing(String(format: "--full: %d steps of the CPU model and one 124M step, %.0f TFLOP: about %.0f minutes here at half the matmul peak (%.0f GFLOP/s)",
+                    steps, total / 1e12, total / (peak / 2 * 1e9) / 60, peak))
+  }
+  // page:show
   c.result("GPT-2 (124M) parameters", grouped(cfg.parameterCount), headline: grouped(cfg.parameterCount))
   c.think("Weight tying makes lm_head and wte one matrix. Why is that a reasonable thing to share, and what does it save here?",
           answer: "Both map between tokens and the C-dimensional space: wte turns a token into a vector, lm_head scores a vector against every token. Tokens that are similar should be close in both roles (the paper Karpathy cites, Press & Wolf 2017, found it works better), and the gradient of the shared matrix gets both signals. It saves \(grouped(cfg.tyingSaving)) parameters, \(String(format: "%.0f", 100 * Double(cfg.tyingSaving) / Double(cfg.parameterCount + cfg.tyingSaving)))% of the untied model.")
@@ -743,9 +752,9 @@ let trained = nb.cell("Training a CPU-sized GPT-2 with the whole recipe", """
 nb.cell("Samples: \"Hello, I'm a language model,\"", """
   train_gpt2.py samples 4 sequences of 32 tokens from the same prompt, keeping the 50 most probable
   tokens at every step (top-k 50) and drawing from them with a generator seeded 42. Our model has
-  seen only Shakespeare, so it continues in his voice, with the spelling and punctuation it has
-  learned after \(steps) steps (the 124M reproduction, trained on 10B tokens of the web, writes
-  fluent English).
+  seen nothing but Shakespeare, and only \(steps) steps of it: whatever words, spelling and layout
+  those steps taught it is all it can continue with (the 124M reproduction, trained on 10B tokens
+  of the web, writes fluent English).
   """) { c in
   let model = trained.value.model
   let enc = corpus.value.tokenizer
