@@ -221,11 +221,17 @@ public final class GPT2: IndexLayer {
   /// Mean cross-entropy of the next-token predictions (`F.cross_entropy(logits.view(-1, V),
   /// targets.view(-1))`) for ids and targets of shape (B, T).
   public func loss(_ indices: IntTensor, targets: IntTensor) -> Tensor {
+    self(indices, targets: targets).loss
+  }
+
+  /// build-nanogpt's `logits, loss = model(x, y)`: the logits (B, T, V) and their mean
+  /// cross-entropy against `targets` (B, T), from one forward pass.
+  public func callAsFunction(_ indices: IntTensor, targets: IntTensor) -> (logits: Tensor, loss: Tensor) {
     checkInput(targets.shape == indices.shape, "GPT2.loss",
                "targets of shape \(targets.shape) differ from ids of shape \(indices.shape)")
     let logits = self(indices)
     let (b, t, v) = (logits.shape[0], logits.shape[1], logits.shape[2])
-    return crossEntropy(logits.view([b * t, v]), targets.view([b * t]))
+    return (logits, crossEntropy(logits.view([b * t, v]), targets.view([b * t])))
   }
 
   /// build-nanogpt's sampling loop for a batch of equally long prompts: run the whole sequence

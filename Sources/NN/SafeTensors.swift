@@ -53,9 +53,14 @@ public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
 
 /// The element types of the safetensors format.
 public enum SafeTensorsDType: String, Sendable, CaseIterable {
+  /// IEEE floats of 64, 32 and 16 bits, and bfloat16 (the top half of a float32): read as Float.
   case f64 = "F64", f32 = "F32", f16 = "F16", bf16 = "BF16"
-  case i64 = "I64", i32 = "I32", i16 = "I16", i8 = "I8", u8 = "U8", bool = "BOOL"
-  case u16 = "U16", u32 = "U32", u64 = "U64", f8e4m3 = "F8_E4M3", f8e5m2 = "F8_E5M2"
+  /// Signed integers and bool: recognised, not read.
+  case i64 = "I64", i32 = "I32", i16 = "I16", i8 = "I8", bool = "BOOL"
+  /// Unsigned integers: recognised, not read.
+  case u64 = "U64", u32 = "U32", u16 = "U16", u8 = "U8"
+  /// 8-bit floats: recognised, not read.
+  case f8e4m3 = "F8_E4M3", f8e5m2 = "F8_E5M2"
 
   /// Bytes per element.
   public var size: Int {

@@ -101,8 +101,10 @@ import Testing
       expectClose(Array(named[name]!.scalars.prefix(4)), values, tol: 1e-7, name)
     }
     let (x, y) = Self.batch()
-    let loss = model.loss(x, targets: y)
+    let (logits, loss) = model(x, targets: y)
+    #expect(logits.shape == [2, 16, 100])
     #expect(abs(loss.item() - 4.624452590942383) < 2e-5, "loss \(loss.item())")
+    #expect(Tensor.withNoGrad { model.loss(x, targets: y).item() } == loss.item())
     loss.backward()
     expectClose(Array(model.wte.weight.grad!.scalars.prefix(4)),
                 [0.0004097508208360523, 0.0031494128052145243, -0.0010688481852412224, -0.001093944301828742], tol: 2e-4, "wte grad")
