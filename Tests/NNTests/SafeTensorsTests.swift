@@ -175,6 +175,13 @@ import Testing
     // An lm_head that is not the embedding.
     let untied = load(good + [("lm_head.weight", Tensor.zeros([50, 16]))])
     #expect(untied?.description.contains("lm_head.weight") == true && untied?.description.contains("ties") == true)
+    // A weight stored as integers (same byte size, so only the dtype is wrong).
+    let f32 = Array(#""h.0.ln_1.weight":{"dtype":"F32""#.utf8), i32 = Array(#""h.0.ln_1.weight":{"dtype":"I32""#.utf8)
+    var retyped = SafeTensors.encode(good)
+    let at = try #require((0...(retyped.count - f32.count)).first { Array(retyped[$0..<($0 + f32.count)]) == f32 })
+    retyped.replaceSubrange(at..<(at + i32.count), with: i32)
+    #expect(Self.error { try target.load(safetensors: SafeTensorsFile(data: Data(retyped))) }
+            == .unsupportedDType(tensor: "h.0.ln_1.weight", dtype: "I32"))
     // A truncated file.
     var bytes = SafeTensors.encode(good)
     bytes.removeLast(5)
