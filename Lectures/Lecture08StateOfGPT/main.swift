@@ -20,8 +20,8 @@ let sftSteps = nb.knob("sft_steps", standard: 500, fast: 40, full: 2_000, "super
 let rmSteps = nb.knob("rm_steps", standard: 300, fast: 40, full: 1_000, "reward-model training steps", in: 1...1_000_000)
 let rlSteps = nb.knob("rl_steps", standard: 60, fast: 8, full: 200, "REINFORCE updates (each run)", in: 1...100_000)
 let klBeta = nb.knob("kl_beta", 0.5, "weight of the KL penalty against the base model", in: 0...100)
-let cotSteps = nb.knob("cot_steps", standard: 1_500, fast: 150, full: 5_000, "training steps of each arithmetic model", in: 1...1_000_000)
-let samples = nb.knob("samples", standard: 200, fast: 40, full: 500, "completions sampled per measurement", in: 4...100_000)
+let cotSteps = nb.knob("cot_steps", standard: 600, fast: 80, full: 3_000, "training steps of each arithmetic model", in: 1...1_000_000)
+let samples = nb.knob("samples", standard: 200, fast: 32, full: 500, "completions sampled per measurement", in: 4...100_000)
 
 // MARK: - Vocabulary: lecture 7's characters plus five special tokens
 
@@ -745,42 +745,35 @@ nb.cell("Retrieval: nearest neighbours in an embedding table", """
   The context window is the model's working memory: what is in it, the model can use exactly. So
   retrieval-augmented generation embeds chunks of a document collection, finds the chunks nearest
   to the query, and puts them in the prompt. Our collection is the validation text (the model never
-  trained on it), cut into 32-character chunks. The embedding table gives every word a random
-  64-dimensional vector (drawn with the lecture's generator); a chunk's embedding is the
-  normalised sum of its words' vectors, and "nearest" is the largest cosine. Query: 12 characters
-  from inside a chunk; task: the next 8 characters. The base model answers with and without the
-  retrieved chunk before the query.
+  trained on it), cut into 32-character chunks. The embedding table gives every character
+  trigram a random 64-dimensional vector (drawn with the lecture's generator); a text's
+  embedding is the normalised sum of its trigrams' vectors, and "nearest" is the largest cosine.
+  Query: 12 characters from inside a chunk; task: the next 8 characters. The base model answers
+  with and without the retrieved chunk before the query.
   """) { c in
   let v = vocab.value, model = base.value
   let valText = Array(v.text.text.suffix(v.text.count - Int(Double(v.text.count) * 0.9)))
   let chunks = stride(from: 0, to: valText.count - 32, by: 32).map { String(valText[$0..<($0 + 32)]) }
   var g = TorchGenerator(seed: nb.seed + 11)
-  var table: [String: [Float]] = [:]
-  let words = { (s: String) in s.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init) }
-  let embed = { (s: String) -> [Float] in
-    var e = [Float](repeating: 0, count: 64)
-    for w in words(s) {
-      if table[w] == nil { table[w] = Tensor.randn([64], generator: &g).scalars }
-      for i in 0..<64 { e[i] += table[w]![i] }
-    }
-    let norm = e.map { $0 * $0 }.reduce(0, +).squareRoot()
-    return norm > 0 ? e.map { $0 / norm } : e
+  let trigrams = { (s: String) -> [String] in
+    let a = Array(s)
+    return (0...(a.count - 3)).map { String(a[$0..<($0 + 3)]) }
   }
-  let store = chunks.map(embed)
+  var ids: [String: Int] = [:]                                         // trigram → row of the table
+  let chunkIDs = chunks.flatMap { chunk in trigrams(chunk).map { t in ids[t] ?? { ids[t] = ids.count; return ids.count - 1 }() } }
+  let table = Tensor.randn([ids.count, 64], generator: &g)             // the embedding table
+  let normalise = { (e: Tensor) in e / e.pow(2).sum(dim: 1, keepdim: true).sqrt() }
+  let store = normalise(table[IntTensor(chunkIDs, shape: [chunks.count, 30])].sum(dim: 1))   // (chunks, 64)
   let n = Swift.min(samples, chunks.count)
   let picks = g.randint(low: 0, high: chunks.count, count: n)
+  let queries = picks.map { String(Array(chunks[$0])[4..<16]) }
+  let q = normalise(table[IntTensor(queries.flatMap { trigrams($0).map { ids[$0]! } }, shape: [n, 10])].sum(dim: 1))  // (n, 64)
+  let nearest = q.matmul(store.transpose(0, 1)).argmax(dim: 1).scalars // largest cosine
   var hits = 0, matchWithout = 0, matchWith = 0
   var promptsWithout: [[Int]] = [], promptsWith: [[Int]] = [], truths: [[Int]] = []
-  for p in picks {
-    let chunk = Array(chunks[p])
-    let query = String(chunk[4..<16]), truth = String(chunk[16..<24])
-    let q = embed(query)
-    let cosines: [Float] = store.map { (e: [Float]) -> Float in
-      var dot: Float = 0
-      for i in 0..<64 { dot += e[i] * q[i] }
-      return dot
-    }
-    let best = cosines.indices.max { cosines[$0] < cosines[$1] }!
+  for (i, p) in picks.enumerated() {
+    let best = nearest[i]
+    let query = queries[i], truth = String(Array(chunks[p])[16..<24])
     if best == p { hits += 1 }
     promptsWithout.append(try v.encode(query))
     promptsWith.append(try v.encode(chunks[best] + "\n" + query))
@@ -796,6 +789,8 @@ nb.cell("Retrieval: nearest neighbours in an embedding table", """
     "example", oneLine(v.show(promptsWithout[0])), oneLine(String(v.show(promptsWith[0]).prefix(32))),
     oneLine(v.show(without[0])), oneLine(v.show(with[0])), oneLine(v.show(truths[0]))]])
   c.print("retrieval found the query's own chunk for \(hits)/\(n) = \(pct(hits, n)) of the queries")
+  let changed = (0..<n).filter { without[$0] != with[$0] }.count
+  c.print("answers changed by the retrieved context: \(changed)/\(n) = \(pct(changed, n))")
   c.print("characters of the next 8 predicted correctly: without retrieval \(pct(matchWithout, 8 * n)), with the retrieved chunk \(pct(matchWith, 8 * n))")
   c.print(matchWith > matchWithout ? "The retrieved context changed the answers for the better: the model copies from its working memory."
           : "In this run the retrieved context did not improve the answers: the small base model has not learned to copy from its context.")
@@ -905,7 +900,10 @@ nb.cell("Limitations, each in one line", """
   let sampled = model.sampleBatch(prompts: Array(repeating: [v.endOfText], count: samples), maxNewTokens: 16, generator: &g)
     .compactMap { v.plain($0).split(separator: "\n").first }.filter(isSpeakerTag)
   let sampledShare = sampled.filter { top.contains($0) }.count
-  c.print("bias: the 5 most frequent speakers open \(pct(dataShare, speakers.count)) of the speeches in the data and \(pct(sampledShare, sampled.count)) of the \(sampled.count) sampled speeches that start with a tag: the model reproduces what its data over-represents")
+  let biasVerdict = sampled.isEmpty ? "no sampled speech started with a tag, so this run cannot show it"
+    : Double(sampledShare) / Double(sampled.count) >= 0.5 * Double(dataShare) / Double(Swift.max(1, speakers.count))
+      ? "the model reproduces what its data over-represents" : "in this run the samples under-represent them (a small, briefly trained model)"
+  c.print("bias: the 5 most frequent speakers open \(pct(dataShare, speakers.count)) of the speeches in the data and \(pct(sampledShare, sampled.count)) of the \(sampled.count) sampled speeches that start with a tag: \(biasVerdict)")
 }
 
 // MARK: - Closing
@@ -918,6 +916,35 @@ nb.cell("Closing: the pipeline, measured", """
   c.print("base model → SFT → reward model → RL, and prompting as a program: see the key results below.")
   c.think("Which of this lecture's stages would you try first on a real problem, and which last?",
           answer: "As the talk recommends: prompting first (few-shot examples, chain of thought, retrieval, constraints, self-consistency), then supervised fine-tuning when prompting is exhausted; RLHF last, as research territory: it needs a reward model and is unstable (our RL runs already show reward hacking and entropy collapse).")
+}
+
+// MARK: - Exercise
+
+nb.exercise("Best-of-N: the reward model without reinforcement learning", """
+  The talk mentions a cheaper use of a reward model than RL: sample N completions and keep the one
+  it scores highest. Do it with the base model and this lecture's reward model for N = 1, 4 and 16:
+  how does the labeller's own score (the number of '!') of the kept completion grow with N, and
+  what does it cost? (Solution below: \(nb.byMode(standard: 16, fast: 4, full: 32)) prompts per N.)
+  """) { c in
+  let v = vocab.value, model = base.value, rm = rewardModel.value
+  let prompts = nb.byMode(standard: 16, fast: 4, full: 32)
+  let textOnly = (0..<v.size).map { $0 < v.chars }
+  var g = TorchGenerator(seed: nb.seed + 15)
+  var rows: [[String]] = []
+  for n in [1, 4, 16] {
+    let outs = model.sampleBatch(prompts: Array(repeating: [v.endOfText], count: prompts * n), maxNewTokens: completionLength,
+                                 generator: &g, allowed: { _, _ in textOnly })
+    let r = Tensor.withNoGrad { rewards(rm, outs).scalars }
+    var kept: [Int] = []
+    for p in 0..<prompts {
+      let group = (p * n)..<(p * n + n)
+      kept.append(group.max { r[$0] < r[$1] }!)                  // the completion the reward model likes best
+    }
+    let meanBang = Double(kept.map { labellerScore(v, outs[$0]) }.reduce(0, +)) / Double(prompts)
+    rows.append(["\(n)", "\(prompts * n)", String(format: "%.3f", meanBang), oneLine(v.show(outs[kept[0]]))])
+  }
+  c.table(["N", "samples drawn", "'!' in the kept completion (mean)", "first kept completion"], rows)
+  c.print("Best-of-N changes no weight: it spends N× the sampling at every use instead of training once; its output stays the base model's text, so it cannot drift as far as RL did.")
 }
 
 nb.run()
