@@ -209,7 +209,8 @@ let base = nb.cell("Pretraining a small GPT on Shakespeare", """
       _ = model.loss(IntTensor(ix.flatMap { Array(train[$0..<($0 + T)]) }, shape: [B, T]),
                      targets: IntTensor(ix.flatMap { Array(train[($0 + 1)..<($0 + T + 1)]) }, shape: [B, T])).item()
     }
-    c.timing(String(format: "--full: about %.0f minutes in all (pretraining alone ≈ %.0f min at 3× a forward)", t.seconds * 3 * Double(pretrainSteps) / 60 * 1.6, t.seconds * 3 * Double(pretrainSteps) / 60))
+    let minutes = t.seconds * 3 * Double(pretrainSteps) / 60           // a training step ≈ 3 forwards
+    c.timing(String(format: "--full: pretraining alone ≈ %.0f min here; the whole run ≈ %.0f min (pretraining was about a third of the default run)", minutes, 3 * minutes))
     g = TorchGenerator(seed: nb.seed + 100)
   }
   // page:show
@@ -240,7 +241,7 @@ let base = nb.cell("Pretraining a small GPT on Shakespeare", """
   var gs = TorchGenerator(seed: nb.seed + 2)
   let sample = model.sampleBatch(prompts: [[v.endOfText]], maxNewTokens: 160, generator: &gs)[0]
   c.print("a sample of the base model:\n" + v.show(sample))
-  c.result("base model val loss", f4(valLoss), headline: String(format: "base model val loss %.2f", valLoss))
+  c.result("base model val loss", f4(valLoss))
   c.think("The first loss is close to ln(\(v.size)) = \(String(format: "%.2f", Foundation.log(Double(v.size)))). What would a much larger first loss mean?",
           answer: "That the initial model is confidently wrong: some logits already large, so the correct token gets far less than 1/\(v.size). Lecture 4's lesson; the N(0, 0.02) init keeps the logits near zero, so the first loss measured here is \(String(format: "%.4f", lossi.first ?? .nan)).")
   return model
@@ -691,8 +692,7 @@ let cot = nb.cell("Tokens to think: chain of thought on a toy arithmetic task", 
   c.print(accuracy[1] > accuracy[0]
           ? "Writing the intermediate steps raised the accuracy from \(pct(accuracy[0], samples)) to \(pct(accuracy[1], samples)) at the same training budget."
           : "In this run the written steps did not help (\(pct(accuracy[0], samples)) vs \(pct(accuracy[1], samples))); with more steps (--set cot_steps=…) the comparison is fairer to both.")
-  c.result("arithmetic accuracy: answer at once vs running sums", "\(pct(accuracy[0], samples)) vs \(pct(accuracy[1], samples))",
-           headline: "chain of thought \(pct(accuracy[1], samples)) vs \(pct(accuracy[0], samples))")
+  c.result("arithmetic accuracy: answer at once vs running sums", "\(pct(accuracy[0], samples)) vs \(pct(accuracy[1], samples))")
   c.think("Why does writing 8,16,20 make the last token easier to get right?",
           answer: "To emit \"20\" directly the model must add four digits inside one forward pass. With the running sums in its context, the token after \"16,\" needs a single addition, 16 + 4, reading both numbers through attention: the sequence itself becomes working memory.")
   return (direct, stepwise)
