@@ -92,12 +92,13 @@ let vocab = nb.cell("The GPT-assistant pipeline", """
   tokens, plus five special tokens appended after the 65 characters.
   """) { c -> Vocabulary in
   let text = try CharacterText(text: nb.readText("tinyshakespeare.txt"))
-  try text.requireTrainable(blockSize: 64)
-  let needed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ:;.!? \n")
+  try text.requireTrainable(blockSize: 66)          // a window of 64 and its targets fit in each part
+  // The characters of every text the toys type (prompts, the template's literals, the '!' preference).
+  let needed = Set("name: ; mood." + "Who art thou?\n" + "The capital of France is" + " computer brother" + "!")
   let missing = needed.subtracting(text.itos).sorted()
   guard missing.isEmpty else {
-    throw DataFileError("this lecture's toys (speaker tags, the '!' preference, the constrained template) need the characters "
-                        + "a–z, A–Z, ':', ';', '.', '!', '?', space and newline; the text lacks \(missing.map { $0.debugDescription }.joined(separator: " "))")
+    throw DataFileError("this lecture's toys type prompts, a template and a '!' preference that need the characters "
+                        + "\(String(needed.sorted()).debugDescription); the text lacks \(missing.map { $0.debugDescription }.joined(separator: " "))")
   }
   let v = Vocabulary(text: text)
   c.table(["stage", "data (quoted)", "objective", "result", "this lecture's toy"], [
@@ -806,7 +807,7 @@ nb.cell("Constrained decoding: outputs that always match a template", """
   mask, and as many from the prompt `name: ` without it, and count those that break the template.
   """) { c in
   let v = vocab.value, model = base.value
-  let upper = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZ"), lower = Set("abcdefghijklmnopqrstuvwxyz")
+  let upper = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZ").intersection(v.text.itos), lower = Set("abcdefghijklmnopqrstuvwxyz").intersection(v.text.itos)
   let template = TemplateConstraint([.literal("name: "), .field(upper, length: 2...10), .literal("; mood: "),
                                      .field(lower, length: 3...8), .literal(".")])
   let itos = v.text.itos + Array(repeating: Character("\u{0}"), count: v.size - v.chars)   // special tokens never match

@@ -12,6 +12,20 @@ import ZeroToHero
     output.split(separator: "\n").filter { $0.contains("✓") || $0.contains("✗") }
   }
 
+  /// The sentences about outcomes agree with the numbers printed beside them.
+  static func checkProse(_ out: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let rl = #/the mean reward (went up|did not go up) \((-?[0-9.]+) → (-?[0-9.]+)\) and the entropy (went down|did not go down) \(([0-9.]+) → ([0-9.]+)\)/#
+    let m = try #require(out.firstMatch(of: rl), "the RL sentence is missing", sourceLocation: sourceLocation)
+    #expect((m.output.1 == "went up") == (Double(m.output.3)! > Double(m.output.2)!), "\(m.output.0)", sourceLocation: sourceLocation)
+    #expect((m.output.4 == "went down") == (Double(m.output.6)! < Double(m.output.5)!), "\(m.output.0)", sourceLocation: sourceLocation)
+    let cot = #/arithmetic accuracy: answer at once vs running sums: ([0-9.]+)% vs ([0-9.]+)%/#
+    let c = try #require(out.firstMatch(of: cot), sourceLocation: sourceLocation)
+    #expect(out.contains("Writing the intermediate steps raised") == (Double(c.output.2)! > Double(c.output.1)!), sourceLocation: sourceLocation)
+    let few = #/completions following the fake document's pattern: ([0-9.]+)% \(bare question: ([0-9.]+)%\)/#
+    let f = try #require(out.firstMatch(of: few), sourceLocation: sourceLocation)
+    #expect(out.contains("The fake document makes the pattern") == (Double(f.output.1)! > Double(f.output.2)!), sourceLocation: sourceLocation)
+  }
+
   @Test func fastRunHoldsEveryComparisonAndPrintsEachToysNumber() throws {
     let run = try LectureRunner.run("Lecture08StateOfGPT", ["--fast", "--quiet", "--no-color"])
     #expect(run.status == 0, "stderr: \(run.stderr)")
@@ -30,6 +44,7 @@ import ZeroToHero
     ] {
       #expect(run.stdout.contains(text), "the fast run does not print \(text)")
     }
+    try Self.checkProse(run.stdout)
   }
 
   @Test func anotherSeedRunsAndKeepsTheConstraint() throws {
@@ -37,6 +52,7 @@ import ZeroToHero
     #expect(run.status == 0, "stderr: \(run.stderr)")
     #expect(run.stdout.contains("template violations with the mask: 0"))
     #expect(!run.stdout.contains("✗"))
+    try Self.checkProse(run.stdout)
   }
 
   @Test func badKnobIsAUsageError() throws {
