@@ -20,7 +20,7 @@ let sftSteps = nb.knob("sft_steps", standard: 500, fast: 40, full: 2_000, "super
 let rmSteps = nb.knob("rm_steps", standard: 300, fast: 40, full: 1_000, "reward-model training steps", in: 1...1_000_000)
 let rlSteps = nb.knob("rl_steps", standard: 60, fast: 8, full: 200, "REINFORCE updates (each run)", in: 1...100_000)
 let klBeta = nb.knob("kl_beta", 0.5, "weight of the KL penalty against the base model", in: 0...100)
-let cotSteps = nb.knob("cot_steps", standard: 600, fast: 80, full: 3_000, "training steps of each arithmetic model", in: 1...1_000_000)
+let cotSteps = nb.knob("cot_steps", standard: 1_500, fast: 80, full: 5_000, "training steps of each arithmetic model", in: 1...1_000_000)
 let samples = nb.knob("samples", standard: 200, fast: 32, full: 500, "completions sampled per measurement", in: 4...100_000)
 
 // MARK: - Vocabulary: lecture 7's characters plus five special tokens
@@ -558,6 +558,11 @@ struct RLRun {
     let std = (shaped.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(B)).squareRoot()
     let advantage = Tensor(shaped.map { Float(($0 - mean) / (std + 1e-6)) })              // (B,)
     let loss = -(advantage * seqLogp).mean()                                                // REINFORCE
+    if i == 0 && beta == 0 {
+      c.shape("x (prompt + completion, shifted)", x.shape); c.shape("log π, all tokens", logp.shape)
+      c.shape("log π of the sampled tokens", tokenLogp.shape); c.shape("log π(completion)", seqLogp.shape, "summed over T")
+      c.shape("advantage", advantage.shape, "(reward − β·KL − mean) / std, no gradient"); c.shape("loss", loss.shape)
+    }
     optimizer.zeroGrad()
     loss.backward()
     optimizer.step()
