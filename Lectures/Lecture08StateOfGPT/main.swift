@@ -608,6 +608,10 @@ let rl = nb.cell("Reinforcement learning against the reward model", """
   c.print("Without the penalty, the mean reward \(up ? "went up" : "did not go up") (\(f3(free.reward.first!)) → \(f3(free.reward.last!))) and the entropy \(down ? "went down" : "did not go down") (\(f3(free.entropy.first!)) → \(f3(free.entropy.last!)))."
           + (penalised.entropy.last! > free.entropy.last! ? " With β = \(klBeta) the policy keeps more entropy (\(f3(penalised.entropy.last!)) vs \(f3(free.entropy.last!))) and stays closer to the base model (KL \(f3(penalised.kl.last!)) vs \(f3(free.kl.last!)))."
              : " In this run the penalised policy did not keep more entropy than the free one (\(f3(penalised.entropy.last!)) vs \(f3(free.entropy.last!))); more updates show the difference (--set rl_steps=…)."))
+  let hacked = free.labeller.last! > 2 * Swift.max(free.labeller.first!, penalised.labeller.last!)
+  c.print(hacked
+          ? "The labeller's own score went \(f3(free.labeller.first!)) → \(f3(free.labeller.last!)) '!' per completion without the penalty: the policy found what the reward model pays for and piled onto it, at the cost of the text (reward hacking). With β = \(klBeta): \(f3(penalised.labeller.last!))."
+          : "The labeller's own score went \(f3(free.labeller.first!)) → \(f3(free.labeller.last!)) '!' per completion without the penalty and to \(f3(penalised.labeller.last!)) with β = \(klBeta).")
   c.result("RL (β = 0) mean reward / entropy", "\(f3(free.reward.first!)) → \(f3(free.reward.last!)) / \(f3(free.entropy.first!)) → \(f3(free.entropy.last!)) nats",
            headline: "RL reward \(String(format: "%.2f", free.reward.first!))→\(String(format: "%.2f", free.reward.last!)), entropy \(String(format: "%.2f", free.entropy.first!))→\(String(format: "%.2f", free.entropy.last!))")
   c.think("The talk says RLHF models lose entropy and can be worse than base models at some tasks. Which tasks?",
