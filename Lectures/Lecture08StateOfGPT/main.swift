@@ -15,12 +15,12 @@ let nb = Notebook(.stateOfGPT)
 
 // MARK: - Knobs (`--set name=value`; `--help` lists them)
 
-let pretrainSteps = nb.knob("steps", standard: 1_500, fast: 40, full: 6_000, "pretraining steps of the base model", in: 1...1_000_000)
+let pretrainSteps = nb.knob("steps", standard: 1_500, fast: 30, full: 6_000, "pretraining steps of the base model", in: 1...1_000_000)
 let sftSteps = nb.knob("sft_steps", standard: 500, fast: 40, full: 2_000, "supervised fine-tuning steps", in: 1...1_000_000)
 let rmSteps = nb.knob("rm_steps", standard: 300, fast: 40, full: 1_000, "reward-model training steps", in: 1...1_000_000)
 let rlSteps = nb.knob("rl_steps", standard: 60, fast: 8, full: 200, "REINFORCE updates (each run)", in: 1...100_000)
 let klBeta = nb.knob("kl_beta", 0.5, "weight of the KL penalty against the base model", in: 0...100)
-let cotSteps = nb.knob("cot_steps", standard: 1_500, fast: 80, full: 5_000, "training steps of each arithmetic model", in: 1...1_000_000)
+let cotSteps = nb.knob("cot_steps", standard: 1_500, fast: 40, full: 5_000, "training steps of each arithmetic model", in: 1...1_000_000)
 let samples = nb.knob("samples", standard: 200, fast: 32, full: 500, "completions sampled per measurement", in: 4...100_000)
 
 // MARK: - Vocabulary: lecture 7's characters plus five special tokens
