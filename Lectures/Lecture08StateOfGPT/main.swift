@@ -604,9 +604,10 @@ let rl = nb.cell("Reinforcement learning against the reward model", """
   })
   c.print("last samples, β = 0:\n  " + free.samples.joined(separator: "\n  "))
   c.print("last samples, β = \(klBeta):\n  " + penalised.samples.joined(separator: "\n  "))
-  let up = free.reward.last! > free.reward.first!, down = free.entropy.last! < free.entropy.first!
+  let r3 = { (x: Double) in (x * 1000).rounded() / 1000 }               // compare what is printed
+  let up = r3(free.reward.last!) > r3(free.reward.first!), down = r3(free.entropy.last!) < r3(free.entropy.first!)
   c.print("Without the penalty, the mean reward \(up ? "went up" : "did not go up") (\(f3(free.reward.first!)) → \(f3(free.reward.last!))) and the entropy \(down ? "went down" : "did not go down") (\(f3(free.entropy.first!)) → \(f3(free.entropy.last!)))."
-          + (penalised.entropy.last! > free.entropy.last! ? " With β = \(klBeta) the policy keeps more entropy (\(f3(penalised.entropy.last!)) vs \(f3(free.entropy.last!))) and stays closer to the base model (KL \(f3(penalised.kl.last!)) vs \(f3(free.kl.last!)))."
+          + (r3(penalised.entropy.last!) > r3(free.entropy.last!) ? " With β = \(klBeta) the policy keeps more entropy (\(f3(penalised.entropy.last!)) vs \(f3(free.entropy.last!))) and stays closer to the base model (KL \(f3(penalised.kl.last!)) vs \(f3(free.kl.last!)))."
              : " In this run the penalised policy did not keep more entropy than the free one (\(f3(penalised.entropy.last!)) vs \(f3(free.entropy.last!))); more updates show the difference (--set rl_steps=…)."))
   let hacked = free.labeller.last! > 2 * Swift.max(free.labeller.first!, penalised.labeller.last!)
   c.print(hacked
