@@ -658,8 +658,8 @@ nb.cell("Closing: the same ideas on tensors", """
   same model on *tensors*: each `linear` becomes one matrix multiply over all positions (and a
   batch of sequences) at once, attention becomes two matrix multiplies with a causal mask instead
   of a growing cache, and backward walks a graph of a few dozen tensor ops instead of ~50,000
-  scalar nodes. Lecture 7 is not written yet; the tensor engine's GPT (`GPTLanguageModel` in
-  Sources/NN, which lecture 7 will use) at microgpt's size stands in for it. It is not the same
+  scalar nodes. Below, lecture 7's own model (`GPTLanguageModel` in Sources/NN, the one
+  `Lecture07GPT` trains on Shakespeare) is built at microgpt's size. It is not the same
   model: LayerNorm with learned gains and biases instead of RMSNorm, biases in the MLP, a final
   LayerNorm, Float instead of Double, AdamW; so its parameter count and numbers differ. The
   timings below (⏱, terminal only) compare one training step on one name, and a step on a batch.
