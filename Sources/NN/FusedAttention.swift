@@ -42,38 +42,72 @@ func fusedCausalAttention(_ qkv: Tensor, heads nh: Int) -> Tensor {
   let probs = FloatBuffer(b * nh * t * t)
   let out = qkv.withUnsafeBufferPointer { xb in
     Tensor(shape: [b, t, c]) { yb in
-      for bi in 0..<b {
-        for h in 0..<nh {
-          let base = xb.baseAddress! + bi * t * c3 + h * hs
-          let p = probs.p + (bi * nh + h) * t * t
-          sgemm(transA: false, transB: true, m: t, n: t, k: hs, a: base, lda: c3, b: base + c, ldb: c3, c: p, ldc: t)
-          causalSoftmaxRows(p, rows: t, t: t, scale: scale)
-          sgemm(transA: false, transB: false, m: t, n: hs, k: t, a: p, lda: t, b: base + 2 * c, ldb: c3,
-                c: yb.baseAddress! + bi * t * c + h * hs, ldc: c)
-        }
+      let x = UncheckedSendable(xb.baseAddress!), y = UncheckedSendable(yb.baseAddress!)
+      forEachAttentionPair(b * nh, flopsPerPair: 4 * t * t * hs) { pair in
+        let (bi, h) = pair.quotientAndRemainder(dividingBy: nh)
+        let base = x.value + bi * t * c3 + h * hs
+        let p = probs.p + pair * t * t
+        sgemm(transA: false, transB: true, m: t, n: t, k: hs, a: base, lda: c3, b: base + c, ldb: c3, c: p, ldc: t)
+        causalSoftmaxRows(p, rows: t, t: t, scale: scale)
+        sgemm(transA: false, transB: false, m: t, n: hs, k: t, a: p, lda: t, b: base + 2 * c, ldb: c3,
+              c: y.value + bi * t * c + h * hs, ldc: c)
       }
     }
   }
   return Tensor.customOp("causalAttention", inputs: [qkv], output: out, freshGradients: true) { g, inputs in
-    let dP = FloatBuffer(t * t)
     let dqkv = g.withUnsafeBufferPointer { gb in
       inputs[0].withUnsafeBufferPointer { xb in
         Tensor(shape: [b, t, c3]) { db in
-          for bi in 0..<b {
-            for h in 0..<nh {
-              let base = xb.baseAddress! + bi * t * c3 + h * hs, dbase = db.baseAddress! + bi * t * c3 + h * hs
-              let (q, k, v) = (base, base + c, base + 2 * c)
-              let p = UnsafePointer(probs.p + (bi * nh + h) * t * t), gy = gb.baseAddress! + bi * t * c + h * hs
-              sgemm(transA: false, transB: true, m: t, n: t, k: hs, a: gy, lda: c, b: v, ldb: c3, c: dP.p, ldc: t)
-              sgemm(transA: true, transB: false, m: t, n: hs, k: t, a: p, lda: t, b: gy, ldb: c, c: dbase + 2 * c, ldc: c3)
-              causalSoftmaxBackwardRows(dP.p, p, rows: t, t: t, scale: scale)
-              sgemm(transA: false, transB: false, m: t, n: hs, k: t, a: dP.p, lda: t, b: k, ldb: c3, c: dbase, ldc: c3)
-              sgemm(transA: true, transB: false, m: t, n: hs, k: t, a: dP.p, lda: t, b: q, ldb: c3, c: dbase + c, ldc: c3)
-            }
+          let x = UncheckedSendable(xb.baseAddress!), d = UncheckedSendable(db.baseAddress!)
+          let gy0 = UncheckedSendable(gb.baseAddress!)
+          forEachAttentionPair(b * nh, flopsPerPair: 8 * t * t * hs, scratch: t * t) { pair, dP in
+            let (bi, h) = pair.quotientAndRemainder(dividingBy: nh)
+            let base = x.value + bi * t * c3 + h * hs, dbase = d.value + bi * t * c3 + h * hs
+            let (q, k, v) = (base, base + c, base + 2 * c)
+            let p = UnsafePointer(probs.p + pair * t * t), gy = gy0.value + bi * t * c + h * hs
+            sgemm(transA: false, transB: true, m: t, n: t, k: hs, a: gy, lda: c, b: v, ldb: c3, c: dP, ldc: t)
+            sgemm(transA: true, transB: false, m: t, n: hs, k: t, a: p, lda: t, b: gy, ldb: c, c: dbase + 2 * c, ldc: c3)
+            causalSoftmaxBackwardRows(dP, p, rows: t, t: t, scale: scale)
+            sgemm(transA: false, transB: false, m: t, n: hs, k: t, a: dP, lda: t, b: k, ldb: c3, c: dbase, ldc: c3)
+            sgemm(transA: true, transB: false, m: t, n: hs, k: t, a: dP, lda: t, b: q, ldb: c3, c: dbase + c, ldc: c3)
           }
         }
       }
     }
     return [dqkv]
+  }
+}
+
+/// Runs `body(pair)` for every (batch, head) pair `0..<pairs` of an attention node. The pairs are
+/// independent (each reads its own q, k, v columns and writes its own probabilities and output
+/// columns), so with several threads they are shared out whole — runs of pairs per task, each
+/// pair's GEMMs and softmax on one thread — rather than splitting every small GEMM: one dispatch
+/// per node instead of two or three per pair. Each element is computed by the same operations on
+/// any thread, so results do not depend on the thread count.
+private func forEachAttentionPair(_ pairs: Int, flopsPerPair: Int, _ body: (Int) -> Void) {
+  forEachAttentionPair(pairs, flopsPerPair: flopsPerPair, scratch: 0) { pair, _ in body(pair) }
+}
+
+/// As above, with `scratch` floats private to the running task (`dP` in the backward pass).
+private func forEachAttentionPair(_ pairs: Int, flopsPerPair: Int, scratch: Int,
+                                  _ body: (Int, UnsafeMutablePointer<Float>) -> Void) {
+  let threads = Parallelism.threadCount
+  // Below ~1 Mflop in all, one dispatch costs more than a second core saves.
+  let chunks = threads <= 1 || pairs < 2 || pairs * flopsPerPair < 1_000_000 ? 1 : min(pairs, 4 * threads)
+  let buffer = FloatBuffer(chunks * scratch)
+  withExtendedLifetime(buffer) {
+    if chunks == 1 {
+      for pair in 0..<pairs { body(pair, buffer.p) }
+      return
+    }
+    let perChunk = (pairs + chunks - 1) / chunks
+    Parallelism.forEachChunk(chunks, threads: threads) { chunk in
+      // Inside a task, every kernel runs on its own thread (no nested dispatch).
+      Parallelism.$threadCount.withValue(1) {
+        for pair in (chunk * perChunk)..<min(pairs, (chunk + 1) * perChunk) {
+          body(pair, buffer.p + chunk * scratch)
+        }
+      }
+    }
   }
 }
