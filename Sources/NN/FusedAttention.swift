@@ -39,7 +39,7 @@ func fusedCausalAttention(_ qkv: Tensor, heads nh: Int) -> Tensor {
   let (b, t, c3) = (qkv.shape[0], qkv.shape[1], qkv.shape[2])
   let c = c3 / 3, hs = c / nh
   let scale = Float(1 / Double(hs).squareRoot())
-  let probs = FloatBuffer(b * nh * t * t)
+  let probs = FloatBuffer(uninitialized: b * nh * t * t)  // every pair writes its t×t block
   let out = qkv.withUnsafeBufferPointer { xb in
     Tensor(shape: [b, t, c]) { yb in
       let x = UncheckedSendable(xb.baseAddress!), y = UncheckedSendable(yb.baseAddress!)
@@ -94,7 +94,7 @@ private func forEachAttentionPair(_ pairs: Int, flopsPerPair: Int, scratch: Int,
   let threads = Parallelism.threadCount
   // Below ~1 Mflop in all, one dispatch costs more than a second core saves.
   let chunks = threads <= 1 || pairs < 2 || pairs * flopsPerPair < 1_000_000 ? 1 : min(pairs, 4 * threads)
-  let buffer = FloatBuffer(chunks * scratch)
+  let buffer = FloatBuffer(uninitialized: chunks * scratch)  // dP: written by a GEMM before use
   withExtendedLifetime(buffer) {
     if chunks == 1 {
       for pair in 0..<pairs { body(pair, buffer.p) }
