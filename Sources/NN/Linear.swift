@@ -124,7 +124,7 @@ public final class Linear: Layer {
         Tensor(shape: outShape) { ob in
           let o = ob.baseAddress!
           if let bias {
-            bias.withUnsafeBufferPointer { bb in for r in 0..<m { (o + r * n).update(from: bb.baseAddress!, count: n) } }
+            bias.withUnsafeBufferPointer { bb in fillRows(o, rows: m, cols: n, with: bb.baseAddress!) }
           }
           sgemm(transA: false, transB: stored, m: m, n: n, k: k, a: xb.baseAddress!, lda: k,
                 b: wb.baseAddress!, ldb: stored ? k : n, beta: bias == nil ? 0 : 1, c: o, ldc: n)
@@ -166,7 +166,10 @@ public final class Linear: Layer {
             let db = Tensor(shape: [n]) { d in
               let dp = d.baseAddress!
               dp.initialize(repeating: 0, count: n)
-              for r in 0..<m { let row = gp + r * n; for j in 0..<n { dp[j] += row[j] } }
+              // Column ranges split between threads: each column still adds its rows in order.
+              Parallelism.forEachRange(n, grain: max(16, Parallelism.elementGrain / max(m, 1))) { cols in
+                for r in 0..<m { let row = gp + r * n; for j in cols { dp[j] += row[j] } }
+              }
             }
             return [dx, dw, db]
           }
