@@ -15,6 +15,10 @@ struct Workload {
   var warmup: Int = 3
   /// Repetitions per timed window; the median over windows is reported.
   var repsPerWindow: Int = 10
+  /// Tokens per repetition, for a tokens/s column (training steps).
+  var tokens: Int? = nil
+  /// Print the process's peak resident memory after the workload (getrusage's high-water mark).
+  var reportsPeakMemory = false
   /// Builds the state once and returns the closure timed for each repetition.
   let make: () -> () -> Void
 
@@ -22,7 +26,7 @@ struct Workload {
   /// for any thread count; only the time changes).
   func onThreads(_ threads: Int) -> Workload {
     Workload(name: "\(name)-t\(threads)", config: "\(config), \(threads) threads", threads: threads, flops: flops,
-             warmup: warmup, repsPerWindow: repsPerWindow, make: make)
+             warmup: warmup, repsPerWindow: repsPerWindow, tokens: tokens, reportsPeakMemory: reportsPeakMemory, make: make)
   }
 }
 
@@ -69,6 +73,8 @@ struct Measurement {
     } else if let t = cpuMs, let best = cpuMinMs {
       s += String(format: "  cpu-time %10.4f ms (best %.4f)", t, best)
     }
+    if let n = workload.tokens { s += String(format: "  %.0f tokens/s", Double(n) / (medianMs / 1e3)) }
+    if workload.reportsPeakMemory { s += String(format: "  peak RSS %.2f GB", peakResidentBytes() / 1e9) }
     return s + "  (\(workload.config))"
   }
 
@@ -83,9 +89,22 @@ struct Measurement {
         s += String(format: ",\"peak_gflops\":%.1f,\"peak_fraction\":%.3f", p, g / p)
       }
     }
+    if let n = workload.tokens { s += String(format: ",\"tokens_per_s\":%.0f", Double(n) / (medianMs / 1e3)) }
+    if workload.reportsPeakMemory { s += String(format: ",\"peak_rss_bytes\":%.0f", peakResidentBytes()) }
     s += ",\"isa\":\"\(esc(stamp.isa))\",\"kernel\":\"\(esc(stamp.kernel))\",\"cpu\":\"\(esc(stamp.cpu))\""
     return s + "}"
   }
+}
+
+/// The process's peak resident set size so far (getrusage's `ru_maxrss`, kilobytes on Linux), in bytes.
+func peakResidentBytes() -> Double {
+  var usage = rusage()
+  #if os(Linux)
+  getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+  #else
+  getrusage(RUSAGE_SELF, &usage)
+  #endif
+  return Double(usage.ru_maxrss) * 1024
 }
 
 /// CPU time consumed so far by the calling thread, in nanoseconds.

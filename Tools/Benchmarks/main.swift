@@ -14,8 +14,12 @@ let usage = """
     --kernel V     GEMM micro-kernel for every workload: \(GEMMKernel.allCases.map(\.rawValue).joined(separator: ", "))
                    (default: \(GEMMKernel.selected.rawValue), the one chosen for this CPU)
     --list         list the workloads and exit
+    --llmc DIR …   write GPT-2 124M in llm.c's format to DIR and run its steps beside train_gpt2.c (see GPT2Workloads.swift)
     NAME-PREFIX    run only workloads whose name starts with one of these (e.g. gemm l3)
   """
+
+// The side-by-side with llm.c's CPU trainer (GPT2Workloads.swift) has its own arguments.
+if CommandLine.arguments.dropFirst().first == "--llmc" { exit(llmcSideBySide(Array(CommandLine.arguments.dropFirst(2)))) }
 
 var json = false
 var gemmKernel = GEMMKernel.selected
@@ -50,7 +54,7 @@ while let arg = args.popFirst() {
 let allWorkloads: [Workload] = kernelWorkloads() + randomWorkloads + tensorWorkloads
   + microgradWorkloads() + microgptWorkloads() + nnWorkloads
   + nnWorkloads.filter { ["l7-gpt-iter", "gpt2-block-fwdbwd"].contains($0.name) }.map { $0.onThreads(2) }
-  + tokenizerWorkloads()
+  + tokenizerWorkloads() + gpt2Workloads
 if listOnly {
   for w in allWorkloads { print("\(w.name)  (\(w.config))") }
   exit(0)
