@@ -46,11 +46,18 @@ func fusedCausalAttention(_ qkv: Tensor, heads nh: Int) -> Tensor {
       forEachAttentionPair(b * nh, flopsPerPair: 4 * t * t * hs) { pair in
         let (bi, h) = pair.quotientAndRemainder(dividingBy: nh)
         let base = x.value + bi * t * c3 + h * hs
-        let p = probs.p + pair * t * t
-        sgemm(transA: false, transB: true, m: t, n: t, k: hs, a: base, lda: c3, b: base + c, ldb: c3, c: p, ldc: t)
+        let p = probs.p + pair * t * t, yp = y.value + bi * t * c + h * hs
+        // S = Q·Kᵀ only where a row block can see (the masked scores are never read).
+        for rows in causalRowBlocks(t) {
+          sgemm(transA: false, transB: true, m: rows.count, n: rows.upperBound, k: hs, a: base + rows.lowerBound * c3,
+                lda: c3, b: base + c, ldb: c3, c: p + rows.lowerBound * t, ldc: t)
+        }
         causalSoftmaxRows(p, rows: t, t: t, scale: scale)
-        sgemm(transA: false, transB: false, m: t, n: hs, k: t, a: p, lda: t, b: base + 2 * c, ldb: c3,
-              c: y.value + bi * t * c + h * hs, ldc: c)
+        // Y = P·V, each row block's sum stopping after its last visible key (the rest of P is 0).
+        for rows in causalRowBlocks(t) {
+          sgemm(transA: false, transB: false, m: rows.count, n: hs, k: rows.upperBound, a: p + rows.lowerBound * t,
+                lda: t, b: base + 2 * c, ldb: c3, c: yp + rows.lowerBound * c, ldc: c)
+        }
       }
     }
   }
@@ -65,11 +72,26 @@ func fusedCausalAttention(_ qkv: Tensor, heads nh: Int) -> Tensor {
             let base = x.value + bi * t * c3 + h * hs, dbase = d.value + bi * t * c3 + h * hs
             let (q, k, v) = (base, base + c, base + 2 * c)
             let p = UnsafePointer(probs.p + pair * t * t), gy = gy0.value + bi * t * c + h * hs
-            sgemm(transA: false, transB: true, m: t, n: t, k: hs, a: gy, lda: c, b: v, ldb: c3, c: dP, ldc: t)
-            sgemm(transA: true, transB: false, m: t, n: hs, k: t, a: p, lda: t, b: gy, ldb: c, c: dbase + 2 * c, ldc: c3)
+            let blocks = causalRowBlocks(t), kc = GEMMKernel.depthBlock
+            for rows in blocks {  // dP = dY·Vᵀ where visible (the softmax backward zeroes the rest)
+              sgemm(transA: false, transB: true, m: rows.count, n: rows.upperBound, k: hs, a: gy + rows.lowerBound * c,
+                    lda: c, b: v, ldb: c3, c: dP + rows.lowerBound * t, ldc: t)
+            }
+            for rows in blocks {  // dV = Pᵀ·dY: key j is seen by queries i ≥ j, from its depth block on
+              let first = rows.lowerBound / kc * kc
+              sgemm(transA: true, transB: false, m: rows.count, n: hs, k: t - first, a: p + (first * t + rows.lowerBound),
+                    lda: t, b: gy + first * c, ldb: c, c: dbase + 2 * c + rows.lowerBound * c3, ldc: c3)
+            }
             causalSoftmaxBackwardRows(dP, p, rows: t, t: t, scale: scale)
-            sgemm(transA: false, transB: false, m: t, n: hs, k: t, a: dP, lda: t, b: k, ldb: c3, c: dbase, ldc: c3)
-            sgemm(transA: true, transB: false, m: t, n: hs, k: t, a: dP, lda: t, b: q, ldb: c3, c: dbase + c, ldc: c3)
+            for rows in blocks {  // dQ = dS·K up to the last visible key
+              sgemm(transA: false, transB: false, m: rows.count, n: hs, k: rows.upperBound, a: dP + rows.lowerBound * t,
+                    lda: t, b: k, ldb: c3, c: dbase + rows.lowerBound * c3, ldc: c3)
+            }
+            for rows in blocks {  // dK = dSᵀ·Q from the key's depth block on
+              let first = rows.lowerBound / kc * kc
+              sgemm(transA: true, transB: false, m: rows.count, n: hs, k: t - first, a: dP + (first * t + rows.lowerBound),
+                    lda: t, b: q + first * c3, ldb: c3, c: dbase + c + rows.lowerBound * c3, ldc: c3)
+            }
           }
         }
       }
@@ -110,4 +132,19 @@ private func forEachAttentionPair(_ pairs: Int, flopsPerPair: Int, scratch: Int,
       }
     }
   }
+}
+
+/// Row blocks of a causal T×T attention matrix, for skipping what the mask hides: query rows
+/// `r0..<r1` see keys `0..<r1` only, so `Q·Kᵀ` and `dY·Vᵀ` are computed for those columns, and the
+/// products with P or dS (zero past the diagonal) stop at key `r1` (or, for the transposed ones,
+/// start at the depth block holding key `r0`). A sum then skips only terms that are exactly zero,
+/// at the start or end of its k range, with its depth blocks where they were: adding `+0·x` to a
+/// sum changes nothing in round-to-nearest (a sum that starts at +0 is never −0), so every
+/// element is bit-identical to the full product — for finite q, k, v (an infinity or NaN there
+/// would have reached the masked products too). Blocks of 96 rows (16 tiles of 6); up to 192
+/// rows, one block (the full products, as before).
+func causalRowBlocks(_ t: Int) -> [Range<Int>] {
+  let rows = 96
+  if t <= 2 * rows { return [0..<t] }
+  return stride(from: 0, to: t, by: rows).map { $0..<min(t, $0 + rows) }
 }

@@ -89,4 +89,26 @@ import Testing
       }
     }
   }
+
+  @Test("fused causal attention (masked blocks skipped) equals the composed matmul path bit for bit",
+        arguments: [20, 200, 300, 530])
+  func fusedAttentionEqualsComposed(_ t: Int) {
+    // T above 192 uses row blocks; above 256 a sum spans two depth blocks of the GEMM.
+    var g = TorchGenerator(seed: 21)
+    let csa = CausalSelfAttention(embedding: 8, numHeads: 2, blockSize: t, generator: &g)
+    let values = g.normal(2 * t * 8), upstream = g.normal(2 * t * 8)
+    func run(fused: Bool, threads: Int) -> [[Float]] {
+      Parallelism.$threadCount.withValue(threads) {
+        csa.fused = fused
+        csa.zeroGrad()
+        let x = Tensor(values, shape: [2, t, 8]).requiringGrad()
+        let y = csa(x)
+        y.backward(Tensor(upstream, shape: [2, t, 8]))
+        return [y.scalars, x.grad!.scalars, csa.qkv.weight.grad!.scalars]
+      }
+    }
+    let composed = run(fused: false, threads: 1)
+    #expect(run(fused: true, threads: 1) == composed)
+    #expect(run(fused: true, threads: 2) == composed)
+  }
 }
