@@ -122,8 +122,10 @@ private func forEachAttentionPair(_ pairs: Int, flopsPerPair: Int, scratch: Int,
       for pair in 0..<pairs { body(pair, buffer.p) }
       return
     }
+    // Runs of `perChunk` pairs; the last run may be shorter, and no run is empty (12 pairs in
+    // runs of 2 make 6 tasks, not 8).
     let perChunk = (pairs + chunks - 1) / chunks
-    Parallelism.forEachChunk(chunks, threads: threads) { chunk in
+    Parallelism.forEachChunk((pairs + perChunk - 1) / perChunk, threads: threads) { chunk in
       // Inside a task, every kernel runs on its own thread (no nested dispatch).
       Parallelism.$threadCount.withValue(1) {
         for pair in (chunk * perChunk)..<min(pairs, (chunk + 1) * perChunk) {
