@@ -69,3 +69,36 @@ func geluScalar(_ x: Float) -> (y: Float, dy: Float) {
   return (0.5 * x * (1 + t), 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * geluK * (1 + 3 * geluC * x * x))
 }
 
+
+// ReLU as a forward/backward pair over raw buffers, 16 lanes at a time. Each lane performs the
+// scalar definition exactly (`max(x, 0)` = `0 >= x ? 0 : x`, so NaN passes through and −0
+// becomes +0; the gradient `g · (x > 0 ? 1 : 0)`, so a negative g times 0 is −0), hence equal to
+// the engine's element-by-element loop in every bit, on any split into ranges.
+
+/// `y = max(x, 0)` for `count` floats (Swift's `max(x, 0)`; `x` and `y` may be the same buffer).
+@inlinable
+public func reluForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count n: Int) {
+  let zero = SIMD16<Float>()
+  forEach16(n, { j in
+    let v = load16(x, j)
+    store16(y, j, v.replacing(with: zero, where: zero .>= v))
+  }, { j in y[j] = Swift.max(x[j], 0) })
+}
+
+/// `dx = g · (x > 0 ? 1 : 0)`, or `dx += …` with `accumulate`, for `count` floats.
+@inlinable
+public func reluBackward(_ x: UnsafePointer<Float>, _ g: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>,
+                         count n: Int, accumulate: Bool) {
+  let zero = SIMD16<Float>(), one = SIMD16<Float>(repeating: 1)
+  if accumulate {
+    forEach16(n, { j in
+      let x16 = load16(x, j)
+      store16(dx, j, load16(dx, j) + load16(g, j) * zero.replacing(with: one, where: x16 .> zero))
+    }, { j in dx[j] += g[j] * (x[j] > 0 ? 1 : 0) })
+  } else {
+    forEach16(n, { j in
+      let x16 = load16(x, j)
+      store16(dx, j, load16(g, j) * zero.replacing(with: one, where: x16 .> zero))
+    }, { j in dx[j] = g[j] * (x[j] > 0 ? 1 : 0) })
+  }
+}

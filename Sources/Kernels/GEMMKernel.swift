@@ -30,6 +30,11 @@ public enum GEMMKernel: String, CaseIterable, Sendable, CustomStringConvertible 
   /// Columns of the register tile (the width of a packed B panel).
   @inline(__always) var nr: Int { self == .tile8x32 ? 32 : 16 }
 
+  /// Depth of one k-block (256 on every CPU and for every variant): each element of C sums its
+  /// products in k order within blocks that start at multiples of this, so a caller that skips
+  /// all-zero terms at the start of a sum must start at such a multiple to keep the same result.
+  public static var depthBlock: Int { GEMMBlocking.kc }
+
   /// The name printed by Benchmarks, e.g. `6x16-simd8`.
   public var description: String { rawValue }
 }

@@ -28,6 +28,25 @@ public enum Parallelism {
   }
 }
 
+extension Parallelism {
+  /// Runs two independent jobs at the same time, on half of `threads` each (the first gets the
+  /// odd one); inside each, `threadCount` is its share, so the kernels it calls split only that.
+  /// With one thread they run one after the other. For two products that do not depend on each
+  /// other (the dX and dW GEMMs of a layer's backward pass): one dispatch, and each product runs
+  /// whole on its core instead of both being cut in two. Results do not depend on the split.
+  public static func concurrently(threads: Int = threadCount, _ first: () -> Void, _ second: () -> Void) {
+    if threads <= 1 {
+      first()
+      second()
+      return
+    }
+    let shares = [(threads + 1) / 2, threads / 2]
+    forEachChunk(2, threads: 2) { job in
+      $threadCount.withValue(shares[job]) { job == 0 ? first() : second() }
+    }
+  }
+}
+
 /// Wraps a value that is safe to share because every thread touches a disjoint part of it.
 public struct UncheckedSendable<Value>: @unchecked Sendable {
   public let value: Value

@@ -77,3 +77,15 @@ public func sumColumns(
     }
   }
 }
+
+/// Copies `row` (`cols` floats) into each of the `rows` rows of `out` (row stride `cols`): a bias
+/// broadcast before a GEMM accumulates onto it. 16-lane copies (a `memmove` call per short row
+/// cost more than the copy), rows split across threads for large outputs.
+public func fillRows(_ out: UnsafeMutablePointer<Float>, rows: Int, cols: Int, with row: UnsafePointer<Float>) {
+  Parallelism.forEachRowRange(rows, cols: cols) { range in
+    for r in range {
+      let dst = out + r * cols
+      forEach16(cols, { j in store16(dst, j, load16(row, j)) }, { j in dst[j] = row[j] })
+    }
+  }
+}

@@ -90,10 +90,13 @@ func mapVectors(
     i &+= 16
   }
   if i < count {
+    // Copied in and out as bytes (two small memcpys): inserting and extracting lanes one by one
+    // cost more than the function itself on short rows (attention's causal rows are 1…T long).
+    let tailBytes = (count &- i) &* 4
     var v = SIMD16<Float>()
-    for lane in 0..<(count &- i) { v[lane] = x[i &+ lane] }
-    let r = f(v)
-    for lane in 0..<(count &- i) { y[i &+ lane] = r[lane] }
+    withUnsafeMutableBytes(of: &v) { $0.baseAddress!.copyMemory(from: source + i &* 4, byteCount: tailBytes) }
+    var r = f(v)
+    withUnsafeBytes(of: &r) { (target + i &* 4).copyMemory(from: $0.baseAddress!, byteCount: tailBytes) }
   }
 }
 

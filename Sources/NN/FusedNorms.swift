@@ -16,6 +16,10 @@ final class FloatBuffer {
     p = .allocate(capacity: max(count, 1))
     p.initialize(repeating: 0, count: max(count, 1))
   }
+  /// A buffer the caller fills completely before reading it (no zeroing sweep).
+  init(uninitialized count: Int) {
+    p = .allocate(capacity: max(count, 1))
+  }
   deinit { p.deallocate() }
 }
 
@@ -66,7 +70,7 @@ func fusedBatchNorm(_ x: Tensor, weight: Tensor, bias: Tensor, rows m: Int, eps:
 /// LayerNorm over the last dim (size c) of a tensor with `count / c` rows; `bias` may be nil.
 func fusedLayerNorm(_ x: Tensor, weight: Tensor, bias: Tensor?, eps: Float) -> Tensor {
   let c = weight.count, rows = x.count / c
-  let xhat = FloatBuffer(rows * c), rstd = FloatBuffer(rows)
+  let xhat = FloatBuffer(uninitialized: rows * c), rstd = FloatBuffer(uninitialized: rows)  // written whole
   let b = bias?.scalars ?? [Float](repeating: 0, count: c)
   let out = x.withUnsafeBufferPointer { xb in
     weight.withUnsafeBufferPointer { wb in

@@ -124,7 +124,7 @@ public final class Linear: Layer {
         Tensor(shape: outShape) { ob in
           let o = ob.baseAddress!
           if let bias {
-            bias.withUnsafeBufferPointer { bb in for r in 0..<m { (o + r * n).update(from: bb.baseAddress!, count: n) } }
+            bias.withUnsafeBufferPointer { bb in fillRows(o, rows: m, cols: n, with: bb.baseAddress!) }
           }
           sgemm(transA: false, transB: stored, m: m, n: n, k: k, a: xb.baseAddress!, lda: k,
                 b: wb.baseAddress!, ldb: stored ? k : n, beta: bias == nil ? 0 : 1, c: o, ldc: n)
@@ -137,22 +137,39 @@ public final class Linear: Layer {
         inputs[0].withUnsafeBufferPointer { xb in
           inputs[1].withUnsafeBufferPointer { wb in
             let gp = gb.baseAddress!, xp = xb.baseAddress!, wp = wb.baseAddress!
-            let dx: Tensor? = inputs[0].requiresGrad ? Tensor(shape: inputs[0].shape) { d in
-              sgemm(transA: false, transB: !stored, m: m, n: k, k: n, a: gp, lda: n,
-                    b: wp, ldb: stored ? k : n, c: d.baseAddress!, ldc: k)
-            } : nil
-            let dw = Tensor(shape: inputs[1].shape) { d in
-              if stored {
-                sgemm(transA: true, transB: false, m: n, n: k, k: m, a: gp, lda: n, b: xp, ldb: k, c: d.baseAddress!, ldc: k)
-              } else {
-                sgemm(transA: true, transB: false, m: k, n: n, k: m, a: xp, lda: k, b: gp, ldb: n, c: d.baseAddress!, ldc: n)
+            // dX = G·Wᵀ and dW = Xᵀ·G (or Gᵀ·X) read the same inputs and write different
+            // tensors: with two threads they run side by side, each whole on its own core.
+            var dx: Tensor? = nil
+            let dw = Tensor(shape: inputs[1].shape) { dwb in
+              func weightGradient() {
+                if stored {
+                  sgemm(transA: true, transB: false, m: n, n: k, k: m, a: gp, lda: n, b: xp, ldb: k, c: dwb.baseAddress!, ldc: k)
+                } else {
+                  sgemm(transA: true, transB: false, m: k, n: n, k: m, a: xp, lda: k, b: gp, ldb: n, c: dwb.baseAddress!, ldc: n)
+                }
+              }
+              guard inputs[0].requiresGrad else { weightGradient(); return }
+              dx = Tensor(shape: inputs[0].shape) { dxb in
+                func inputGradient() {
+                  sgemm(transA: false, transB: !stored, m: m, n: k, k: n, a: gp, lda: n,
+                        b: wp, ldb: stored ? k : n, c: dxb.baseAddress!, ldc: k)
+                }
+                if Double(m) * Double(n) * Double(k) >= linearConcurrentMinimumFlops {
+                  Parallelism.concurrently(inputGradient, weightGradient)
+                } else {
+                  inputGradient()
+                  weightGradient()
+                }
               }
             }
             guard inputs.count == 3 else { return [dx, dw] }
             let db = Tensor(shape: [n]) { d in
               let dp = d.baseAddress!
               dp.initialize(repeating: 0, count: n)
-              for r in 0..<m { let row = gp + r * n; for j in 0..<n { dp[j] += row[j] } }
+              // Column ranges split between threads: each column still adds its rows in order.
+              Parallelism.forEachRange(n, grain: max(16, Parallelism.elementGrain / max(m, 1))) { cols in
+                for r in 0..<m { let row = gp + r * n; for j in cols { dp[j] += row[j] } }
+              }
             }
             return [dx, dw, db]
           }
@@ -166,6 +183,10 @@ public final class Linear: Layer {
     bias.map { [("weight", weight), ("bias", $0)] } ?? [("weight", weight)]
   }
 }
+
+/// Half the flops of one backward GEMM (m·n·k multiply-adds) above which a fused Linear's dX and
+/// dW products run side by side on two threads (below it, one dispatch costs more than it saves).
+let linearConcurrentMinimumFlops: Double = 500_000
 
 /// The (cols × rows) transpose of a row-major (rows × cols) matrix.
 func transposed(_ m: [Float], rows: Int, cols: Int) -> [Float] {

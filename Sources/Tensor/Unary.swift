@@ -123,7 +123,30 @@ extension Tensor {
 
   /// `max(0, x)` element-wise (gradient 0 at 0, as PyTorch).
   public func relu() -> Tensor {
-    mapScalar("relu", { Swift.max($0, 0) }, derivative: { x, _ in x > 0 ? 1 : 0 })
+    // `mapScalar("relu", { max($0, 0) }, derivative: { x, _ in x > 0 ? 1 : 0 })`, with the two
+    // loops as 16-lane kernels (Kernels.reluForward/reluBackward: the same value in every bit;
+    // through closures the compiler kept one call per element).
+    let x = contiguous()
+    defer { withExtendedLifetime(x) {} }  // x may be a temporary copy read through raw pointers
+    let out = Tensor(uninitialized: shape)
+    let src = x.pointer, dst = out.pointer
+    Parallelism.forEachRange(count) { r in reluForward(src + r.lowerBound, dst + r.lowerBound, count: r.count) }
+    if Tensor.shouldRecord(self) {
+      out.setGradFn("relu", [self]) { out, g, inputs in
+        let input = inputs[0]
+        guard input.requiresGrad else { return }
+        let xc = input.contiguous()
+        defer { withExtendedLifetime(xc) {} }
+        let xs = xc.pointer, gs = g.pointer
+        input.withGradBuffer { gx, accumulate in
+          Parallelism.forEachRange(out.count) { r in
+            reluBackward(xs + r.lowerBound, gs + r.lowerBound, gx + r.lowerBound, count: r.count, accumulate: accumulate)
+          }
+        }
+      }
+    }
+    out.checkAnomaly("relu", self)
+    return out
   }
 
   /// GELU with the tanh approximation (`approximate='tanh'`, GPT-2's):
