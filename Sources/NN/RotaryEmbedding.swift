@@ -147,44 +147,8 @@ public final class RotaryCausalSelfAttention: Layer {
   public var children: [(name: String, module: any Module)] { [("qkv", qkv), ("proj", proj)] }
 }
 
-/// A pre-norm transformer block whose attention uses rotary positions (lecture 7's `Block` with
-/// `RotaryCausalSelfAttention`): `x + sa(ln1(x))`, then `x + ffwd(ln2(x))`.
-public final class RotaryBlock: Layer {
-  /// Self-attention with rotary positions.
-  public let sa: RotaryCausalSelfAttention
-  /// The MLP.
-  public let ffwd: FeedForward
-  /// LayerNorm before attention.
-  public let ln1: LayerNorm
-  /// LayerNorm before the MLP.
-  public let ln2: LayerNorm
-  /// Unused (no dropout); kept for `train()` / `eval()`.
-  public var training = true
-
-  /// Attention, MLP, then the two LayerNorms (`Block`'s order of construction).
-  public init(_ config: GPTConfig, generator: inout TorchGenerator) {
-    let c = config.embedding
-    sa = RotaryCausalSelfAttention(embedding: c, numHeads: config.heads, blockSize: config.blockSize,
-                                   qkvBias: config.qkvBias, layout: config.linearLayout, generator: &generator)
-    ffwd = FeedForward(embedding: c, gelu: config.gelu, layout: config.linearLayout, generator: &generator)
-    ln1 = LayerNorm(c)
-    ln2 = LayerNorm(c)
-  }
-
-  /// (B, T, C) → (B, T, C).
-  public func callAsFunction(_ x: Tensor) -> Tensor {
-    let h = x + sa(ln1(x))
-    return h + ffwd(ln2(h))
-  }
-
-  /// `sa`, `ffwd`, `ln1`, `ln2`.
-  public var children: [(name: String, module: any Module)] {
-    [("sa", sa), ("ffwd", ffwd), ("ln1", ln1), ("ln2", ln2)]
-  }
-}
-
 /// Lecture 7's GPT with rotary positions instead of the learned position table (lecture 7's
-/// exercise 4): token embedding, `layers` `RotaryBlock`s, final LayerNorm, language-model head.
+/// exercise 4): token embedding, `layers` `Block`s around `RotaryCausalSelfAttention`, final LayerNorm, language-model head.
 /// It has `block_size × n_embd` fewer parameters than `GPTLanguageModel` of the same config, and
 /// positions enter only through the rotation of queries and keys. No dropout.
 public final class RotaryGPT: IndexLayer {
@@ -208,7 +172,11 @@ public final class RotaryGPT: IndexLayer {
     self.config = config
     tokenEmbedding = Embedding(config.vocabSize, config.embedding, generator: &generator)
     var bs: [any Module] = []
-    for _ in 0..<config.layers { bs.append(RotaryBlock(config, generator: &generator)) }
+    for _ in 0..<config.layers {
+      let attention = RotaryCausalSelfAttention(embedding: config.embedding, numHeads: config.heads, blockSize: config.blockSize,
+                                                qkvBias: config.qkvBias, layout: config.linearLayout, generator: &generator)
+      bs.append(Block(attention: attention, config, generator: &generator))
+    }
     blocks = Sequential(bs)
     lnF = LayerNorm(config.embedding)
     lmHead = Linear(config.embedding, config.vocabSize, layout: config.linearLayout, generator: &generator)

@@ -115,6 +115,16 @@ public final class Block: Layer {
     ln2 = LayerNorm(c)
   }
 
+  /// A block around an attention module built by the caller (e.g. `RotaryCausalSelfAttention`,
+  /// lecture 7's exercise 4): the MLP (no dropout) is built after it, then the two LayerNorms —
+  /// the same order of construction, so the same generator draws, as the main initialiser.
+  public init(attention: any Layer, _ config: GPTConfig, generator: inout TorchGenerator) {
+    sa = attention
+    ffwd = FeedForward(embedding: config.embedding, gelu: config.gelu, layout: config.linearLayout, generator: &generator)
+    ln1 = LayerNorm(config.embedding)
+    ln2 = LayerNorm(config.embedding)
+  }
+
   /// (B, T, C) → (B, T, C).
   public func callAsFunction(_ x: Tensor) -> Tensor {
     let h = x + sa(ln1(x))
