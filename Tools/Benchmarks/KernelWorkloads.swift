@@ -3,7 +3,7 @@ import ZeroToHero
 
 /// Kernel workloads: square float32 GEMM on 1 and 2 threads, and the vectorised exp/tanh.
 /// Names match `../shared/bench/torch_reference.py` (`gemm-<n>-t<threads>`, `vexp-1m`, `vtanh-1m`).
-func kernelWorkloads() -> [Workload] { gemmWorkloads() + lecture7GEMMWorkloads() + vectorMathWorkloads() }
+func kernelWorkloads() -> [Workload] { gemmWorkloads() + lecture7GEMMWorkloads() + vectorMathWorkloads() + linearBackwardWorkloads() }
 
 /// `gemm-<n>-t<threads>`: C = A·B for n×n matrices filled with small deterministic values.
 func gemmWorkloads() -> [Workload] {
