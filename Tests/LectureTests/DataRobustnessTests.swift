@@ -10,10 +10,7 @@ import ZeroToHero
 /// Property: every lecture's `--fast` run on each small or odd data file below ends by `exit`
 /// with status 0 or 1. Lecture 1 reads no data. The names lectures (2–6, 11) get the names
 /// cases, the Shakespeare lectures (7–10) the text cases, for whichever lectures exist.
-///
-/// EXPECTED TO FAIL for Lecture02Bigram and Lecture03MLP until the makemore branch lands
-/// (vocabulary built from the data, batches sized to it: `Datasets/Names*.swift` and the two
-/// lectures). The failing cases are listed by name in the test output; do not weaken them.
+/// A failing case is listed by name in the test output; fix the lecture, do not weaken the case.
 @Suite(.serialized) struct DataRobustnessTests {
   struct DataCase: Sendable, CustomTestStringConvertible {
     let name: String
