@@ -230,8 +230,7 @@ public final class GPT2: IndexLayer {
     checkInput(targets.shape == indices.shape, "GPT2.loss",
                "targets of shape \(targets.shape) differ from ids of shape \(indices.shape)")
     let logits = self(indices)
-    let (b, t, v) = (logits.shape[0], logits.shape[1], logits.shape[2])
-    return (logits, crossEntropy(logits.view([b * t, v]), targets.view([b * t])))
+    return (logits, nextTokenLoss(logits, targets: targets))
   }
 
   /// build-nanogpt's sampling loop for a batch of equally long prompts: run the whole sequence

@@ -180,12 +180,7 @@ public final class RotaryGPT: IndexLayer {
     blocks = Sequential(bs)
     lnF = LayerNorm(config.embedding)
     lmHead = Linear(config.embedding, config.vocabSize, layout: config.linearLayout, generator: &generator)
-    if gptInit {
-      for m in modules() {
-        if let l = m as? Linear { l.resetNormal(std: 0.02, generator: &generator) }
-        if let e = m as? Embedding { e.resetNormal(std: 0.02, generator: &generator) }
-      }
-    }
+    if gptInit { reinitialiseLikeGPT(self, generator: &generator) }
   }
 
   /// Logits (B, T, vocab) for token ids (B, T), T ≤ block size: no position table is added.
@@ -197,9 +192,7 @@ public final class RotaryGPT: IndexLayer {
 
   /// Mean cross-entropy of the next-token predictions against `targets` (B, T).
   public func loss(_ indices: IntTensor, targets: IntTensor) -> Tensor {
-    let logits = self(indices)
-    let (b, t, v) = (logits.shape[0], logits.shape[1], logits.shape[2])
-    return crossEntropy(logits.view([b * t, v]), targets.view([b * t]))
+    nextTokenLoss(self(indices), targets: targets)
   }
 
   /// `token_embedding_table`, `blocks`, `ln_f`, `lm_head` (gpt.py's names, no position table).

@@ -169,12 +169,7 @@ public final class GPTLanguageModel: IndexLayer {
     blocks = Sequential(bs)
     lnF = LayerNorm(config.embedding)
     lmHead = Linear(config.embedding, config.vocabSize, layout: config.linearLayout, generator: &generator)
-    if gptInit {
-      for m in modules() {
-        if let l = m as? Linear { l.resetNormal(std: 0.02, generator: &generator) }
-        if let e = m as? Embedding { e.resetNormal(std: 0.02, generator: &generator) }
-      }
-    }
+    if gptInit { reinitialiseLikeGPT(self, generator: &generator) }
   }
 
   /// Logits (B, T, vocab) for token ids (B, T), T ≤ block size.
@@ -188,9 +183,7 @@ public final class GPTLanguageModel: IndexLayer {
 
   /// Mean cross-entropy of the next-token predictions against `targets` (B, T).
   public func loss(_ indices: IntTensor, targets: IntTensor) -> Tensor {
-    let logits = self(indices)
-    let (b, t, v) = (logits.shape[0], logits.shape[1], logits.shape[2])
-    return crossEntropy(logits.view([b * t, v]), targets.view([b * t]))
+    nextTokenLoss(self(indices), targets: targets)
   }
 
   /// Samples `maxNewTokens` tokens after `context` (gpt.py's `generate` for one sequence): crop
@@ -215,4 +208,21 @@ public final class GPTLanguageModel: IndexLayer {
     [("token_embedding_table", tokenEmbedding), ("position_embedding_table", positionEmbedding),
      ("blocks", blocks), ("ln_f", lnF), ("lm_head", lmHead)]
   }
+}
+
+/// gpt.py's `_init_weights` applied to every module of `model` in module order: each Linear
+/// weight and each Embedding table redrawn N(0, 0.02), Linear biases zero. Lecture 7's GPT and
+/// its rotary variant share it, so they draw the same numbers in the same order.
+public func reinitialiseLikeGPT(_ model: any Module, generator: inout TorchGenerator) {
+  for m in model.modules() {
+    if let l = m as? Linear { l.resetNormal(std: 0.02, generator: &generator) }
+    if let e = m as? Embedding { e.resetNormal(std: 0.02, generator: &generator) }
+  }
+}
+
+/// The mean cross-entropy of a language model's next-token predictions: logits (B, T, V) and
+/// targets (B, T) flattened to B·T rows, as `F.cross_entropy(logits.view(B*T, C), targets.view(B*T))`.
+public func nextTokenLoss(_ logits: Tensor, targets: IntTensor) -> Tensor {
+  let (b, t, v) = (logits.shape[0], logits.shape[1], logits.shape[2])
+  return crossEntropy(logits.view([b * t, v]), targets.view([b * t]))
 }
