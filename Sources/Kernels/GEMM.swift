@@ -15,7 +15,7 @@ import CKernelsISA
 /// place through strides, and a register tile of SIMD FMAs chosen for the instruction set the
 /// package was compiled for (`GEMMKernel.selected`: 8×32 on AVX-512, 6×16 on AVX2 and others;
 /// see GEMMMicroKernels.swift and Sources/Kernels/README.md). `kernel` picks another variant
-/// (default `GEMMKernel.current`; tests run every one); all variants give bit-identical results. Above 8 Mflop the work is
+/// (default `GEMMKernel.current`; tests run every one); all variants give bit-identical results. Above 2 Mflop the work is
 /// shared by `threads` threads: each packed B block is shared, and its C tiles are split between
 /// threads by rows or by columns — never along k — so each element of C is computed by exactly
 /// one thread with the same operations, and the result is bit-identical for every thread count.
@@ -166,8 +166,11 @@ struct GEMMBlocking {
   /// gained nothing from packing at n = 128…1024 (up to 10% lost at n = 128), so it never is.
   var packAMinimumPanels: Int
 
-  /// Below this many flops per thread, an extra thread costs more than it saves.
-  static let minimumFlopsPerThread: Double = 4_000_000
+  /// Below this many flops per thread, an extra thread costs more than it saves. 1 Mflop (about
+  /// 12 µs on one Zen 3 core) since parallel regions run on `WorkerPool` (a job starts in well under
+  /// a microsecond); it was 4 Mflop with Dispatch's 7–10 µs wake-up. Measured on lecture 7's
+  /// training step (2 threads): 8.1–9.5 ms at 1 Mflop vs 9.5–11.1 ms at 4 Mflop, same session.
+  static let minimumFlopsPerThread: Double = 1_000_000
 
   /// Whether A is packed for a block of C that spans `panels` B panels and `rows` rows.
   func packsA(panels: Int, rows: Int, transposed: Bool) -> Bool {

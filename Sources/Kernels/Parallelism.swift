@@ -14,6 +14,8 @@ public enum Parallelism {
   /// Runs `body(chunk)` for `chunks` disjoint chunks, on up to `threads` threads.
   ///
   /// The calling thread takes part. With `threads <= 1` or a single chunk everything runs inline.
+  /// Otherwise the chunks go to the process's `WorkerPool` (threads that spin briefly between jobs,
+  /// so a job starts in well under a microsecond), or to Dispatch when the pool is already busy.
   @inlinable
   public static func forEachChunk(_ chunks: Int, threads: Int = threadCount, _ body: (Int) -> Void) {
     if chunks <= 0 { return }
@@ -21,6 +23,7 @@ public enum Parallelism {
       for c in 0..<chunks { body(c) }
       return
     }
+    if WorkerPool.shared.run(chunks, threads: threads, body) { return }
     withoutActuallyEscaping(body) { body in
       let box = UncheckedSendable(body)
       DispatchQueue.concurrentPerform(iterations: chunks) { c in box.value(c) }

@@ -15,7 +15,8 @@ let usage = """
                    (default: \(GEMMKernel.selected.rawValue), the one chosen for this CPU)
     --list         list the workloads and exit
     --llmc DIR …   write GPT-2 124M in llm.c's format to DIR and run its steps beside train_gpt2.c (see GPT2Workloads.swift)
-    NAME-PREFIX    run only workloads whose name starts with one of these (e.g. gemm l3)
+    NAME-PREFIX    run only workloads whose name starts with one of these (e.g. gemm l3);
+                   =NAME runs only the workload named exactly NAME (e.g. =l7-gpt-iter, not its -t2 twin)
   """
 
 // The side-by-side with llm.c's CPU trainer (GPT2Workloads.swift) has its own arguments.
@@ -67,7 +68,9 @@ FileHandle.standardError.write(Data("warning: debug build; run `swift run -c rel
 // As in every lecture (Notebook does this): large activations are reused from the heap.
 AllocatorTuning.keepLargeBlocksInHeap()
 
-let selected = prefixes.isEmpty ? allWorkloads : allWorkloads.filter { w in prefixes.contains { w.name.hasPrefix($0) } }
+let selected = prefixes.isEmpty ? allWorkloads : allWorkloads.filter { w in
+  prefixes.contains { $0.hasPrefix("=") ? w.name == $0.dropFirst() : w.name.hasPrefix($0) }
+}
 if selected.isEmpty {
   FileHandle.standardError.write(Data("error: no workload matches \(prefixes)\n".utf8)); exit(2)
 }

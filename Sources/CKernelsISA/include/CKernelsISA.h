@@ -7,6 +7,9 @@
 #ifndef CKERNELSISA_H
 #define CKERNELSISA_H
 
+// The worker pool's atomics live beside the ISA macros: one small C target for all the C we need.
+#include "ZTHAtomics.h"
+
 #if defined(__AVX512F__)
 #define ZTH_BUILT_FOR_AVX512F 1
 #else
