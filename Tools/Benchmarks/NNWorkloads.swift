@@ -67,6 +67,27 @@ private func nnSGDStep(_ model: Sequential, _ x: IntTensor, _ y: IntTensor, gene
       optimizer.step()
     }
   },
+  // Lecture 7's evaluation (gpt.py's estimate_loss): 400 of these every 100 iterations, more time
+  // than the training steps themselves in the lecture's default run.
+  Workload(name: "l7-gpt-eval", config: "batch 16, block 32, n_embd 64, 4 heads, 4 layers: one loss with gradients off",
+           warmup: 20, repsPerWindow: 50) {
+    let text: CharacterText
+    do { text = try CharacterText.loadShakespeare() } catch { fatalError("Benchmarks: \(error)") }
+    let data = text.text.map { text.stoi[$0]! }
+    let (b, t) = (16, 32)
+    var g = TorchGenerator(seed: 2147483647)
+    let config = GPTConfig(vocabSize: text.vocabularySize, blockSize: t, embedding: 64, heads: 4, layers: 4,
+                           attention: .batched, linearLayout: .inByOut)
+    let model = GPTLanguageModel(config, gptInit: false, generator: &g)
+    model.eval()
+    return {
+      let starts = g.randint(low: 0, high: data.count - t, count: b)
+      var xs: [Int] = [], ys: [Int] = []
+      for s in starts { xs += data[s..<(s + t)]; ys += data[(s + 1)...(s + t)] }
+      let loss = Tensor.withNoGrad { model.loss(IntTensor(xs, shape: [b, t]), targets: IntTensor(ys, shape: [b, t])) }
+      if loss.item().isNaN { print("nan") }
+    }
+  },
   Workload(name: "gpt2-block-fwdbwd", config: "one GPT-2 block (n_embd 768, 12 heads, GELU), batch 4, T 256, forward+backward",
            flops: gpt2BlockFlops(batch: 4, t: 256, c: 768), warmup: 1, repsPerWindow: 1) {
     var g = TorchGenerator(seed: 1337)

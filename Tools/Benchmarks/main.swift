@@ -54,7 +54,7 @@ while let arg = args.popFirst() {
 /// Every workload, in the order they are run. Each engine adds its own in its own file.
 let allWorkloads: [Workload] = kernelWorkloads() + randomWorkloads + tensorWorkloads
   + microgradWorkloads() + microgptWorkloads() + nnWorkloads
-  + nnWorkloads.filter { ["l7-gpt-iter", "gpt2-block-fwdbwd"].contains($0.name) }.map { $0.onThreads(2) }
+  + nnWorkloads.filter { ["l7-gpt-iter", "l7-gpt-eval", "gpt2-block-fwdbwd"].contains($0.name) }.map { $0.onThreads(2) }
   + tokenizerWorkloads() + gpt2Workloads
 if listOnly {
   for w in allWorkloads { print("\(w.name)  (\(w.config))") }
