@@ -63,7 +63,7 @@ enum Reference {
 // MARK: - Knobs (`--set name=value`; `--help` lists them)
 
 let iterations = nb.knob("steps", standard: 3_000, fast: 20, full: 5_000,
-                         "training iterations of the lecture's small GPT (gpt.py's max_iters is 5,000; 3,000 keep the default run near three minutes on two cores)", in: 1...1_000_000)
+                         "training iterations of the lecture's small GPT (gpt.py's max_iters is 5,000, which --full runs; with their evaluations they take over three minutes on two cores, so the default run stops at 3,000, about two)", in: 1...1_000_000)
 let evalInterval = nb.knob("eval_interval", 100, "evaluate train and val every this many iterations", in: 1...1_000_000)
 let evalIters = nb.knob("eval_iters", 200, "batches per split in each evaluation", in: 1...10_000)
 let initEvalIters = nb.knob("init_eval_iters", standard: 200, fast: 25, full: 200,
