@@ -381,6 +381,18 @@ func multiplyPackedBlock(
                           mr: min(mr, mc - ir), nr: width, scratch: scratch)
           ir += mr
         }
+      case .tile6x16 where aStepStride == 1 && bStepStride == nr:
+        // Row-major A read in place and a packed B panel (the common case): constant steps let
+        // the unrolled k loop address the next step by displacement; with runtime strides it
+        // needed six more offset registers and reloaded three from the stack every two steps.
+        while ir < mc {
+          let rowsLeft = min(mr, mc - ir)
+          microKernel6x16(kc: kc, a: aBlock + ir * aRowStride, aRowStride: aRowStride, aStepStride: 1,
+                          aRows: rowsLeft, b: bPanel, bStepStride: 16,
+                          c: cColumn + (ic + ir) * op.ldc, ldc: op.ldc, alpha: op.alpha, beta: beta,
+                          mr: rowsLeft, nr: width, scratch: scratch)
+          ir += mr
+        }
       case .tile6x16:
         while ir < mc {
           let rowsLeft = min(mr, mc - ir)
