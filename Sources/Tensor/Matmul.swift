@@ -70,12 +70,12 @@ extension Tensor {
     let aOffsets = batchOffsets(batch, shape: aBatch, strides: Array(a.strides.dropLast(2)))
     let bOffsets = batchOffsets(batch, shape: bBatch, strides: Array(b.strides.dropLast(2)))
     let out = Tensor(uninitialized: batch + [m, n])
-    let threads = Parallelism.threadCount
-    for i in 0..<batchCount {
+    let (pa, pb, po) = (UncheckedSendable(a.pointer), UncheckedSendable(b.pointer), UncheckedSendable(out.pointer))
+    forEachMatrix(batchCount, flops: 2 * m * n * k) { i, threads in
       sgemm(transA: layoutA.transposed, transB: layoutB.transposed, m: m, n: n, k: k,
-            a: a.pointer + aOffsets[i], lda: layoutA.leading,
-            b: b.pointer + bOffsets[i], ldb: layoutB.leading,
-            beta: 0, c: out.pointer + i * m * n, ldc: n, threads: threads)
+            a: pa.value + aOffsets[i], lda: layoutA.leading,
+            b: pb.value + bOffsets[i], ldb: layoutB.leading,
+            beta: 0, c: po.value + i * m * n, ldc: n, threads: threads)
     }
     if shouldRecord(a, b) {
       let aGradOffsets = batchOffsets(batch, shape: aBatch, strides: contiguousStrides(aBatch).map { $0 * m * k })
@@ -83,24 +83,26 @@ extension Tensor {
       let aBroadcast = elementCount(aBatch) != batchCount, bBroadcast = elementCount(bBatch) != batchCount
       out.setGradFn("mm", [a, b]) { _, g, inputs in
         let (x, y) = (inputs[0], inputs[1])
-        let threads = Parallelism.threadCount
+        let (pg, px, py) = (UncheckedSendable(g.pointer), UncheckedSendable(x.pointer), UncheckedSendable(y.pointer))
         if x.requiresGrad {
-          // dA = dC · Bᵀ
+          // dA = dC · Bᵀ (a broadcast A sums several batches into one slot: in batch order, one thread)
           x.withGradBuffer(zeroed: aBroadcast) { gx, accumulate in
-            for i in 0..<batchCount {
+            let gxp = UncheckedSendable(gx)
+            forEachMatrix(batchCount, flops: aBroadcast ? 0 : 2 * m * n * k) { i, threads in
               sgemm(transA: false, transB: !layoutB.transposed, m: m, n: k, k: n,
-                    a: g.pointer + i * m * n, lda: n, b: y.pointer + bOffsets[i], ldb: layoutB.leading,
-                    beta: accumulate || aBroadcast ? 1 : 0, c: gx + aGradOffsets[i], ldc: k, threads: threads)
+                    a: pg.value + i * m * n, lda: n, b: py.value + bOffsets[i], ldb: layoutB.leading,
+                    beta: accumulate || aBroadcast ? 1 : 0, c: gxp.value + aGradOffsets[i], ldc: k, threads: threads)
             }
           }
         }
         if y.requiresGrad {
           // dB = Aᵀ · dC
           y.withGradBuffer(zeroed: bBroadcast) { gy, accumulate in
-            for i in 0..<batchCount {
+            let gyp = UncheckedSendable(gy)
+            forEachMatrix(batchCount, flops: bBroadcast ? 0 : 2 * m * n * k) { i, threads in
               sgemm(transA: !layoutA.transposed, transB: false, m: k, n: n, k: m,
-                    a: x.pointer + aOffsets[i], lda: layoutA.leading, b: g.pointer + i * m * n, ldb: n,
-                    beta: accumulate || bBroadcast ? 1 : 0, c: gy + bGradOffsets[i], ldc: n, threads: threads)
+                    a: px.value + aOffsets[i], lda: layoutA.leading, b: pg.value + i * m * n, ldb: n,
+                    beta: accumulate || bBroadcast ? 1 : 0, c: gyp.value + bGradOffsets[i], ldc: n, threads: threads)
             }
           }
         }
@@ -108,6 +110,25 @@ extension Tensor {
     }
     out.checkAnomaly("matmul", a0, b0)
     return out.renamed("unsafeView")
+  }
+
+  /// Runs `body(i, threads)` for the `count` matrices of a batched product of `flops` flops each,
+  /// `threads` being what that matrix's `sgemm` may use. Matrices too small for `sgemm` to split
+  /// (attention's (B, T, T) products: 16 of 32×32×16 per head in lecture 7) are shared out whole
+  /// instead — runs of matrices, each one `sgemm` on one thread, the same call as on one thread,
+  /// so results do not change. Large ones, and `flops == 0` (the caller sums several matrices
+  /// into one place, which must stay in batch order), run one after another with every thread.
+  static func forEachMatrix(_ count: Int, flops: Int, _ body: (Int, Int) -> Void) {
+    let threads = Parallelism.threadCount
+    if threads <= 1 || count < 2 || flops == 0 || flops >= 2_000_000 || count * flops < 400_000 {
+      for i in 0..<count { body(i, threads) }
+      return
+    }
+    let chunks = Swift.min(count, 2 * threads)
+    let perChunk = (count + chunks - 1) / chunks
+    Parallelism.forEachChunk((count + perChunk - 1) / perChunk, threads: threads) { chunk in
+      for i in (chunk * perChunk)..<Swift.min(count, (chunk + 1) * perChunk) { body(i, 1) }
+    }
   }
 
   /// `a · b` for two matrices (the common case, without per-batch bookkeeping).
