@@ -33,9 +33,9 @@ final class WorkerPool: @unchecked Sendable {
   // a chunk with one compare-and-swap: bits 0–13 the next chunk, 14–27 the chunk count, 28–35 how
   // many workers may help, 36–62 the job's generation (a worker that slept through a job can never
   // claim a chunk of the next one with the old one's count).
-  static let indexBits: Int64 = 14, countShift: Int64 = 14, allowedShift: Int64 = 28, generationShift: Int64 = 36
+  static let countShift: Int64 = 14, allowedShift: Int64 = 28, generationShift: Int64 = 36
   /// The most chunks one pooled job can have (larger jobs go to Dispatch).
-  @usableFromInline static let maximumChunks = (1 << 14) - 1
+  static let maximumChunks = (1 << 14) - 1
   static let fieldMask: Int64 = (1 << 14) - 1
 
   /// Three counters, each on its own cache line: the ticket, chunks finished, workers asleep.
@@ -51,7 +51,7 @@ final class WorkerPool: @unchecked Sendable {
   private var generation: Int64 = 0
   private let wake = NSCondition()
   /// Number of worker threads (the caller makes one more).
-  @usableFromInline let workers: Int
+  let workers: Int
 
   init(workers: Int) {
     self.workers = max(0, min(workers, 255))

@@ -127,34 +127,16 @@ public enum Checkpoint {
   public static func save(_ module: any Module, optimizer: (any Optimizer)? = nil, training: TrainingState? = nil,
                           to url: URL) throws(CheckpointError) {
     let items = entries(module, optimizer: optimizer, training: training)
-    let temp = url.deletingLastPathComponent()
-      .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-    let fd = open(temp.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    guard fd >= 0 else { throw .io("cannot create \(temp.path): \(String(cString: strerror(errno)))") }
-    var failure: String?
-    var writer = StreamWriter { chunk in
-      guard failure == nil else { return }
-      var done = 0
-      while done < chunk.count {
-        let n = write(fd, chunk.baseAddress! + done, chunk.count - done)
-        if n < 0 {
-          if errno == EINTR { continue }
-          failure = "cannot write \(temp.path): \(String(cString: strerror(errno)))"
-          return
+    do {
+      try writeAtomically(url) { sink in
+        withoutActuallyEscaping(sink) { sink in
+          var writer = StreamWriter(sink: sink)
+          serialize(items, into: &writer)
+          writer.finish()
         }
-        done += n
       }
-    }
-    serialize(items, into: &writer)
-    writer.finish()
-    if failure == nil && fsync(fd) != 0 { failure = "cannot flush \(temp.path): \(String(cString: strerror(errno)))" }
-    close(fd)
-    if failure == nil && rename(temp.path, url.path) != 0 {
-      failure = "cannot rename \(temp.path) to \(url.path): \(String(cString: strerror(errno)))"
-    }
-    if let failure {
-      unlink(temp.path)
-      throw .io(failure)
+    } catch {
+      throw .io(error.message)
     }
   }
 

@@ -300,7 +300,8 @@ public enum SafeTensors {
 
 }
 
-/// A failure of `writeAtomically`, with its message.
+/// A failure of `writeAtomically`, with its message. (The writer is shared by safetensors files
+/// and `Checkpoint.save`.)
 struct AtomicWriteError: Error {
   let message: String
 }

@@ -48,20 +48,11 @@ private func nnSGDStep(_ model: Sequential, _ x: IntTensor, _ y: IntTensor, gene
   },
   Workload(name: "l7-gpt-iter", config: "batch 16, block 32, n_embd 64, 4 heads, 4 layers, batched heads, AdamW",
            warmup: 20, repsPerWindow: 20) {
-    let text: CharacterText
-    do { text = try CharacterText.loadShakespeare() } catch { fatalError("Benchmarks: \(error)") }
-    let data = text.text.map { text.stoi[$0]! }
-    let (b, t) = (16, 32)
-    var g = TorchGenerator(seed: 2147483647)
-    let config = GPTConfig(vocabSize: text.vocabularySize, blockSize: t, embedding: 64, heads: 4, layers: 4,
-                           attention: .batched, linearLayout: .inByOut)
-    let model = GPTLanguageModel(config, gptInit: false, generator: &g)
+    let (model, batch) = lecture7Model()
     let optimizer = AdamW(model.parameters(), learningRate: 1e-3)
     return {
-      let starts = g.randint(low: 0, high: data.count - t, count: b)
-      var xs: [Int] = [], ys: [Int] = []
-      for s in starts { xs += data[s..<(s + t)]; ys += data[(s + 1)...(s + t)] }
-      let loss = model.loss(IntTensor(xs, shape: [b, t]), targets: IntTensor(ys, shape: [b, t]))
+      let (x, y) = batch()
+      let loss = model.loss(x, targets: y)
       optimizer.zeroGrad()
       loss.backward()
       optimizer.step()
@@ -71,20 +62,11 @@ private func nnSGDStep(_ model: Sequential, _ x: IntTensor, _ y: IntTensor, gene
   // than the training steps themselves in the lecture's default run.
   Workload(name: "l7-gpt-eval", config: "batch 16, block 32, n_embd 64, 4 heads, 4 layers: one loss with gradients off",
            warmup: 20, repsPerWindow: 50) {
-    let text: CharacterText
-    do { text = try CharacterText.loadShakespeare() } catch { fatalError("Benchmarks: \(error)") }
-    let data = text.text.map { text.stoi[$0]! }
-    let (b, t) = (16, 32)
-    var g = TorchGenerator(seed: 2147483647)
-    let config = GPTConfig(vocabSize: text.vocabularySize, blockSize: t, embedding: 64, heads: 4, layers: 4,
-                           attention: .batched, linearLayout: .inByOut)
-    let model = GPTLanguageModel(config, gptInit: false, generator: &g)
+    let (model, batch) = lecture7Model()
     model.eval()
     return {
-      let starts = g.randint(low: 0, high: data.count - t, count: b)
-      var xs: [Int] = [], ys: [Int] = []
-      for s in starts { xs += data[s..<(s + t)]; ys += data[(s + 1)...(s + t)] }
-      let loss = Tensor.withNoGrad { model.loss(IntTensor(xs, shape: [b, t]), targets: IntTensor(ys, shape: [b, t])) }
+      let (x, y) = batch()
+      let loss = Tensor.withNoGrad { model.loss(x, targets: y) }
       if loss.item().isNaN { print("nan") }
     }
   },
@@ -111,4 +93,24 @@ private func gpt2BlockFlops(batch: Int, t: Int, c: Int) -> Double {
   let linear = 2 * tokens * 12 * Double(c * c)
   let attention = 2 * 2 * Double(batch) * Double(t * t) * Double(c)
   return 3 * (linear + attention)
+}
+
+/// Lecture 7's small GPT (batched heads, default init, weights (in, out)) and a sampler of random
+/// 16 × 32 batches of tiny Shakespeare, for `l7-gpt-iter` and `l7-gpt-eval`.
+private func lecture7Model() -> (GPTLanguageModel, () -> (IntTensor, IntTensor)) {
+  let text: CharacterText
+  do { text = try CharacterText.loadShakespeare() } catch { fatalError("Benchmarks: \(error)") }
+  let data = text.text.map { text.stoi[$0]! }
+  let (b, t) = (16, 32)
+  var g = TorchGenerator(seed: 2147483647)
+  let config = GPTConfig(vocabSize: text.vocabularySize, blockSize: t, embedding: 64, heads: 4, layers: 4,
+                         attention: .batched, linearLayout: .inByOut)
+  let model = GPTLanguageModel(config, gptInit: false, generator: &g)
+  let batch = { () -> (IntTensor, IntTensor) in
+    let starts = g.randint(low: 0, high: data.count - t, count: b)
+    var xs: [Int] = [], ys: [Int] = []
+    for s in starts { xs += data[s..<(s + t)]; ys += data[(s + 1)...(s + t)] }
+    return (IntTensor(xs, shape: [b, t]), IntTensor(ys, shape: [b, t]))
+  }
+  return (model, batch)
 }
