@@ -177,6 +177,24 @@ struct GEMMBlocking {
     transposed && panels >= packAMinimumPanels && rows > mr
   }
 
+  /// Whether a product runs strip by strip (`microKernel6x16Strip`: six A rows kept in L1, a
+  /// packed B block sized for L2 streaming past them): the 6×16 kernel with a row-major A and a
+  /// packed B. Other cases sweep each B panel down an `mc`-row block of A.
+  func usesStrips(transA: Bool, bInPlace: Bool) -> Bool {
+    kernel == .tile6x16 && !transA && !bInPlace
+  }
+
+  /// Columns of B packed at once: `stripColumns` for strips (the block must stay in L2 while
+  /// every strip of A passes), `nc` otherwise.
+  func columnsPerBlock(strips: Bool) -> Int { strips ? stripColumns : nc }
+
+  /// Columns of a packed B block in the strip order (`kc × stripColumns` floats, 256 KB at 256:
+  /// half of a Zen 3 core's L2).
+  var stripColumns: Int = 256
+
+  /// Floats of the copy of one strip of A (`6 × kc`, rows 1 KB apart at kc = 256 whatever `lda`).
+  static let stripFloats = 6 * kc
+
   /// The blocking measured for each kernel (see Sources/Kernels/README.md). 8×32: mc 96, nc 2048,
   /// tuned on an AVX-512 Zen 5 (A never packed: that path is unchanged). 6×16, on an AVX2 Zen 3:
   /// mc 96/144/192/384 and nc 2048 vs 512 were within the noise at n = 512 and 1024, nc 256 lost
@@ -240,17 +258,20 @@ func sgemmBlocked(_ op: GEMMOperands, rows: Range<Int>, columns: Range<Int>, blo
   // With one or two row panels a packed B panel would be used once or twice: cheaper to read a
   // row-major B in place (only a ragged last panel, which would read past the rows, is packed).
   let bInPlace = !op.transB && rows.count <= 2 * blocking.mr
+  let strips = blocking.usesStrips(transA: op.transA, bInPlace: bInPlace)
+  let blockColumns = blocking.columnsPerBlock(strips: strips)
   let nr = blocking.nr
   let kcMax = min(op.k, blocking.kc)
-  let ncMax = bInPlace ? nr : (min(columns.count, blocking.nc) + nr - 1) / nr * nr
-  let packA = blocking.packsA(panels: (min(columns.count, blocking.nc) + nr - 1) / nr, rows: rows.count, transposed: op.transA)
+  let ncMax = bInPlace ? nr : (min(columns.count, blockColumns) + nr - 1) / nr * nr
+  let packA = blocking.packsA(panels: (min(columns.count, blockColumns) + nr - 1) / nr, rows: rows.count, transposed: op.transA)
   let packedACount = packA ? (min(rows.count, blocking.mc) + blocking.mr - 1) / blocking.mr * blocking.mr * kcMax : 0
-  withScratchFloats(kcMax * ncMax + blocking.mr * nr + packedACount) { buffer in
+  let stripCount = strips ? GEMMBlocking.stripFloats : 0
+  withScratchFloats(kcMax * ncMax + blocking.mr * nr + max(packedACount, stripCount)) { buffer in
     let packedB = buffer, scratch = buffer + kcMax * ncMax
     let packedA = packA ? scratch + blocking.mr * nr : nil
     var jc = columns.lowerBound
     while jc < columns.upperBound {
-      let nc = min(blocking.nc, columns.upperBound - jc)
+      let nc = min(blockColumns, columns.upperBound - jc)
       var pc = 0
       while pc < op.k {
         let kc = min(blocking.kc, op.k - pc)
@@ -280,10 +301,12 @@ func sgemmBlocked(_ op: GEMMOperands, rows: Range<Int>, columns: Range<Int>, blo
 func sgemmParallel(_ op: GEMMOperands, m: Int, n: Int, threads: Int, blocking: GEMMBlocking) {
   let nr = blocking.nr
   let kcMax = min(op.k, blocking.kc)
-  let ncMax = (min(n, blocking.nc) + nr - 1) / nr * nr
+  let strips = blocking.usesStrips(transA: op.transA, bInPlace: false)
+  let blockColumns = blocking.columnsPerBlock(strips: strips)
+  let ncMax = (min(n, blockColumns) + nr - 1) / nr * nr
   withScratchFloats(kcMax * ncMax) { packedB in
-    for jc in stride(from: 0, to: n, by: blocking.nc) {
-      let nc = min(blocking.nc, n - jc)
+    for jc in stride(from: 0, to: n, by: blockColumns) {
+      let nc = min(blockColumns, n - jc)
       let panels = (nc + nr - 1) / nr
       for pc in stride(from: 0, to: op.k, by: blocking.kc) {
         let kc = min(blocking.kc, op.k - pc)
@@ -310,7 +333,7 @@ func sgemmParallel(_ op: GEMMOperands, m: Int, n: Int, threads: Int, blocking: G
           let chunkPanels = byRows ? 0..<panels : first..<last
           let packA = blocking.packsA(panels: chunkPanels.count, rows: rows.count, transposed: op.transA)
           let packedACount = packA ? (min(rows.count, blocking.mc) + blocking.mr - 1) / blocking.mr * blocking.mr * kc : 0
-          withScratchFloats(blocking.mr * nr + packedACount) { scratch in
+          withScratchFloats(blocking.mr * nr + max(packedACount, strips ? GEMMBlocking.stripFloats : 0)) { scratch in
             multiplyPackedBlock(op, packedB: packedB, bInPlace: false, depthStart: pc, depth: kc,
                                 columnStart: jc, columns: nc,
                                 rows: rows, panels: chunkPanels, blocking: blocking,
@@ -337,6 +360,11 @@ func multiplyPackedBlock(
 ) {
   let mr = blocking.mr, nr = blocking.nr
   let beta = pc == 0 ? op.beta : 1
+  if blocking.usesStrips(transA: op.transA, bInPlace: bInPlace) {
+    multiplyStrips6x16(op, packedB: packedB, depthStart: pc, depth: kc, columnStart: jc, columns: nc,
+                       rows: rows, panels: panels, beta: beta, scratch: scratch)
+    return
+  }
   // A in place: row r, step p at a[r·aRowStride + p·aStepStride].
   let sourceRowStride = op.transA ? 1 : op.lda
   let sourceStepStride = op.transA ? op.lda : 1
@@ -405,6 +433,53 @@ func multiplyPackedBlock(
       }
     }
     ic += mc
+  }
+}
+
+/// The strip order of the 6×16 kernel over one packed B block: for each strip of six rows of A
+/// (in `rows`), `microKernel6x16Strip` runs it against the B panels `panels` (full panels packed
+/// `16·kc` floats apart from `packedB`), storing into C with `beta`.
+///
+/// A strip shared by at least four tiles is first copied to `scratch + 96` with rows `kc` floats
+/// apart: read in place, the six rows are `lda` apart, and with a power-of-two `lda` (1,024 floats
+/// here, 4 KB) their cache lines all fall in the same few L1 sets, where the B stream evicts them.
+@inline(__always)
+func multiplyStrips6x16(
+  _ op: GEMMOperands, packedB: UnsafeMutablePointer<Float>, depthStart pc: Int, depth kc: Int,
+  columnStart jc: Int, columns nc: Int, rows: Range<Int>, panels: Range<Int>, beta: Float,
+  scratch: UnsafeMutablePointer<Float>
+) {
+  let lda = op.lda
+  let lastWidth = min(16, nc - (panels.upperBound - 1) * 16)
+  let copiesStrips = panels.count >= 4
+  let strip = scratch + 96
+  let b = UnsafePointer(packedB + panels.lowerBound * 16 * kc)
+  var ir = rows.lowerBound
+  while ir < rows.upperBound {
+    let mr = min(6, rows.upperBound - ir)
+    var a = op.a + (ir * lda + pc)
+    var rowStride = lda
+    if copiesStrips && mr == 6 {
+      for r in 0..<6 {
+        let source = UnsafeRawPointer(a + r * lda), target = UnsafeMutableRawPointer(strip + r * kc)
+        var byte = 0
+        let vectorBytes = kc / 8 * 32
+        while byte < vectorBytes {
+          target.storeBytes(of: source.loadUnaligned(fromByteOffset: byte, as: SIMD8<Float>.self),
+                            toByteOffset: byte, as: SIMD8<Float>.self)
+          byte += 32
+        }
+        for p in kc / 8 * 8 ..< kc { strip[r * kc + p] = a[r * lda + p] }
+      }
+      a = UnsafePointer(strip)
+      rowStride = kc
+    }
+    let nextA: UnsafePointer<Float>? = ir + 6 < rows.upperBound ? op.a + ((ir + 6) * lda + pc) : nil
+    microKernel6x16Strip(kc: kc, a: a, aRowStride: rowStride, mr: mr, b: b, panels: panels.count,
+                         lastWidth: lastWidth, c: op.c + (ir * op.ldc + jc + panels.lowerBound * 16),
+                         ldc: op.ldc, alpha: op.alpha, beta: beta, nextA: nextA, nextARowStride: lda,
+                         scratch: scratch)
+    ir += 6
   }
 }
 

@@ -266,3 +266,172 @@ func updateTileRow16(
   raw.storeBytes(of: s0 + beta * old0, as: SIMD8<Float>.self)
   raw.storeBytes(of: s1 + beta * old1, toByteOffset: 32, as: SIMD8<Float>.self)
 }
+
+/// `row[0..<16] += s`: the store of a full 16-wide tile row when `alpha == 1` and `beta == 1`
+/// (a later k-block). The same result as `updateTileRow16` with those values, since `1·x == x`
+/// exactly, without its multiplies.
+@inline(__always)
+func addTileRow16(_ row: UnsafeMutablePointer<Float>, _ s0: SIMD8<Float>, _ s1: SIMD8<Float>) {
+  let raw = UnsafeMutableRawPointer(row)
+  let old0 = UnsafeRawPointer(raw).loadUnaligned(as: SIMD8<Float>.self)
+  let old1 = UnsafeRawPointer(raw).loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+  raw.storeBytes(of: s0 + old0, as: SIMD8<Float>.self)
+  raw.storeBytes(of: s1 + old1, toByteOffset: 32, as: SIMD8<Float>.self)
+}
+
+/// One strip of the 6×16 tile: `C[6 × 16·panels] = alpha · A·Bp + beta · C` over `kc` steps, the
+/// strip's six rows of A against `panels` consecutive packed B panels (`16·kc` floats each), with
+/// the per-element arithmetic of `microKernel6x16` (every tile's accumulators start at zero and
+/// take one FMA per step in k order), so results are bit-identical to it.
+///
+/// Why a strip: the six A rows (`6·kc` floats) stay in L1 while the packed B block, sized for
+/// L2, streams past them panel by panel; looping over the panels here rather than calling a
+/// kernel per tile keeps the A offsets in registers and leaves only the stores between tiles.
+/// Prefetches, all hints with no effect on results: B 512 bytes ahead (the next panel follows
+/// the current one in memory), this tile's C rows 32 steps before the loop ends (early enough to
+/// be in L1 for the stores, late enough not to be evicted by the B stream first), and, spread
+/// over the panels, the next strip's A rows into L2 (`nextA`, rows `nextARowStride` apart; nil
+/// for the last strip). Row `r` of A at step `p` is `a[r·aRowStride + p]`; rows past `mr` re-read the
+/// last row. The last panel may be narrower (`lastWidth` columns): it and a strip of fewer than
+/// six rows go through `scratch` (96 floats).
+@inline(__always)
+func microKernel6x16Strip(
+  kc: Int, a: UnsafePointer<Float>, aRowStride: Int, mr: Int,
+  b: UnsafePointer<Float>, panels: Int, lastWidth: Int,
+  c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float,
+  nextA: UnsafePointer<Float>?, nextARowStride: Int, scratch: UnsafeMutablePointer<Float>
+) {
+  let lastRow = mr &- 1
+  let o1 = min(1, lastRow) &* aRowStride
+  let o2 = min(2, lastRow) &* aRowStride
+  let o3 = min(3, lastRow) &* aRowStride
+  let o4 = min(4, lastRow) &* aRowStride
+  let o5 = min(5, lastRow) &* aRowStride
+  let lateSteps = min(32, kc)
+  // The next strip's 6·⌈kc/16⌉ cache lines, a few before each tile.
+  let linesPerRow = (kc &+ 15) >> 4
+  let linesPerPanel = (6 &* linesPerRow &+ panels &- 1) / panels
+  var prefetchRow = nextA == nil ? 6 : 0, prefetchLine = 0
+  var pb = UnsafeRawPointer(b)
+  var cTile = c
+  for panel in 0..<panels {
+    if let nextA {
+      var left = linesPerPanel
+      while left > 0 && prefetchRow < 6 {
+        zth_prefetch_to_l2(nextA + (prefetchRow &* nextARowStride &+ prefetchLine &* 16))
+        prefetchLine &+= 1
+        if prefetchLine == linesPerRow { prefetchLine = 0; prefetchRow &+= 1 }
+        left &-= 1
+      }
+    }
+    var c00 = SIMD8<Float>(); var c01 = SIMD8<Float>()
+    var c10 = SIMD8<Float>(); var c11 = SIMD8<Float>()
+    var c20 = SIMD8<Float>(); var c21 = SIMD8<Float>()
+    var c30 = SIMD8<Float>(); var c31 = SIMD8<Float>()
+    var c40 = SIMD8<Float>(); var c41 = SIMD8<Float>()
+    var c50 = SIMD8<Float>(); var c51 = SIMD8<Float>()
+    var pa = a
+    // Steps 0 ..< kc-32, then the C prefetch, then the last 32 steps: the same FMAs in k order.
+    for _ in 0..<(kc &- lateSteps) {
+      zth_prefetch_for_read(pb + 512)
+      let b0 = pb.loadUnaligned(as: SIMD8<Float>.self)
+      let b1 = pb.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+      let a0 = SIMD8<Float>(repeating: pa[0])
+      c00.addProduct(a0, b0); c01.addProduct(a0, b1)
+      let a1 = SIMD8<Float>(repeating: pa[o1])
+      c10.addProduct(a1, b0); c11.addProduct(a1, b1)
+      let a2 = SIMD8<Float>(repeating: pa[o2])
+      c20.addProduct(a2, b0); c21.addProduct(a2, b1)
+      let a3 = SIMD8<Float>(repeating: pa[o3])
+      c30.addProduct(a3, b0); c31.addProduct(a3, b1)
+      let a4 = SIMD8<Float>(repeating: pa[o4])
+      c40.addProduct(a4, b0); c41.addProduct(a4, b1)
+      let a5 = SIMD8<Float>(repeating: pa[o5])
+      c50.addProduct(a5, b0); c51.addProduct(a5, b1)
+      pa += 1
+      pb += 64
+    }
+    for r in 0..<mr {
+      zth_prefetch_for_write(cTile + r &* ldc)
+      zth_prefetch_for_write(cTile + (r &* ldc &+ 15))
+    }
+    for _ in 0..<lateSteps {
+      zth_prefetch_for_read(pb + 512)
+      let b0 = pb.loadUnaligned(as: SIMD8<Float>.self)
+      let b1 = pb.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+      let a0 = SIMD8<Float>(repeating: pa[0])
+      c00.addProduct(a0, b0); c01.addProduct(a0, b1)
+      let a1 = SIMD8<Float>(repeating: pa[o1])
+      c10.addProduct(a1, b0); c11.addProduct(a1, b1)
+      let a2 = SIMD8<Float>(repeating: pa[o2])
+      c20.addProduct(a2, b0); c21.addProduct(a2, b1)
+      let a3 = SIMD8<Float>(repeating: pa[o3])
+      c30.addProduct(a3, b0); c31.addProduct(a3, b1)
+      let a4 = SIMD8<Float>(repeating: pa[o4])
+      c40.addProduct(a4, b0); c41.addProduct(a4, b1)
+      let a5 = SIMD8<Float>(repeating: pa[o5])
+      c50.addProduct(a5, b0); c51.addProduct(a5, b1)
+      pa += 1
+      pb += 64
+    }
+    let width = panel == panels &- 1 ? lastWidth : 16
+    if mr == 6 && width == 16 {
+      if alpha == 1 && beta == 0 {
+        storeTileRow16(cTile, c00, c01)
+        storeTileRow16(cTile + ldc, c10, c11)
+        storeTileRow16(cTile + 2 &* ldc, c20, c21)
+        storeTileRow16(cTile + 3 &* ldc, c30, c31)
+        storeTileRow16(cTile + 4 &* ldc, c40, c41)
+        storeTileRow16(cTile + 5 &* ldc, c50, c51)
+      } else if alpha == 1 && beta == 1 {
+        addTileRow16(cTile, c00, c01)
+        addTileRow16(cTile + ldc, c10, c11)
+        addTileRow16(cTile + 2 &* ldc, c20, c21)
+        addTileRow16(cTile + 3 &* ldc, c30, c31)
+        addTileRow16(cTile + 4 &* ldc, c40, c41)
+        addTileRow16(cTile + 5 &* ldc, c50, c51)
+      } else {
+        storeTile6x16(cTile, ldc: ldc, alpha: alpha, beta: beta,
+                      c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51)
+      }
+    } else {
+      storeTileRow16(scratch + 0, c00, c01)
+      storeTileRow16(scratch + 16, c10, c11)
+      storeTileRow16(scratch + 32, c20, c21)
+      storeTileRow16(scratch + 48, c30, c31)
+      storeTileRow16(scratch + 64, c40, c41)
+      storeTileRow16(scratch + 80, c50, c51)
+      mergeEdgeTile(scratch, stride: 16, rows: mr, cols: width, into: cTile, ldc: ldc, alpha: alpha, beta: beta)
+    }
+    cTile += 16
+  }
+}
+
+/// The general full-tile store of the 6×16 kernels: `alpha·acc` (`beta == 0`) or
+/// `alpha·acc + beta·C`, row by row. Kept out of line: lectures call `sgemm` with `alpha == 1`
+/// and `beta` 0 or 1, which the strip kernel stores inline.
+@inline(never)
+func storeTile6x16(
+  _ c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float,
+  _ c00: SIMD8<Float>, _ c01: SIMD8<Float>, _ c10: SIMD8<Float>, _ c11: SIMD8<Float>,
+  _ c20: SIMD8<Float>, _ c21: SIMD8<Float>, _ c30: SIMD8<Float>, _ c31: SIMD8<Float>,
+  _ c40: SIMD8<Float>, _ c41: SIMD8<Float>, _ c50: SIMD8<Float>, _ c51: SIMD8<Float>
+) {
+  let va = SIMD8<Float>(repeating: alpha)
+  if beta == 0 {
+    storeTileRow16(c + 0 * ldc, c00 * va, c01 * va)
+    storeTileRow16(c + 1 * ldc, c10 * va, c11 * va)
+    storeTileRow16(c + 2 * ldc, c20 * va, c21 * va)
+    storeTileRow16(c + 3 * ldc, c30 * va, c31 * va)
+    storeTileRow16(c + 4 * ldc, c40 * va, c41 * va)
+    storeTileRow16(c + 5 * ldc, c50 * va, c51 * va)
+  } else {
+    let vb = SIMD8<Float>(repeating: beta)
+    updateTileRow16(c + 0 * ldc, c00 * va, c01 * va, vb)
+    updateTileRow16(c + 1 * ldc, c10 * va, c11 * va, vb)
+    updateTileRow16(c + 2 * ldc, c20 * va, c21 * va, vb)
+    updateTileRow16(c + 3 * ldc, c30 * va, c31 * va, vb)
+    updateTileRow16(c + 4 * ldc, c40 * va, c41 * va, vb)
+    updateTileRow16(c + 5 * ldc, c50 * va, c51 * va, vb)
+  }
+}

@@ -3,11 +3,14 @@ import Kernels
 
 /// Shapes that reach every path of the blocked driver for both tile shapes: ragged tiles in m and
 /// n (not multiples of 6, 8, 16 or 32), several k-blocks (k > 256, ragged last block), B read in
-/// place (≤ 2 tiles of rows), A packed (≥ 4 B panels), the two-dispatch parallel path (large
-/// blocks) and the whole-product-per-thread path (k much larger than m and n).
+/// place (≤ 2 tiles of rows), A packed (≥ 4 B panels), strips of A copied (≥ 4 panels) or read in
+/// place, several B blocks with a ragged last panel (n = 530), the two-dispatch parallel path
+/// (large blocks, split by rows or by panels) and the whole-product-per-thread path (k much larger
+/// than m and n).
 let variantShapes: [(Int, Int, Int)] = [
   (1, 1, 1), (5, 15, 3), (6, 16, 256), (8, 32, 257), (7, 33, 300), (12, 100, 40), (13, 17, 600),
   (50, 70, 513), (97, 65, 31), (1, 200, 30), (32, 27, 200), (200, 200, 200), (40, 40, 3000),
+  (30, 530, 300), (64, 64, 64),
 ]
 
 @Suite("every GEMM kernel variant gives bit-identical results")

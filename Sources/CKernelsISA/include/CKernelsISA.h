@@ -32,6 +32,12 @@
 /// hint: never faults, no effect on results). Swift has no prefetch of its own; this inlines.
 static inline void zth_prefetch_for_write(const void *p) { __builtin_prefetch(p, 1, 3); }
 
+/// Asks the CPU to bring the cache line holding `p` into all cache levels ahead of a read.
+static inline void zth_prefetch_for_read(const void *p) { __builtin_prefetch(p, 0, 3); }
+
+/// Asks the CPU to bring the cache line holding `p` into L2 (not yet L1) ahead of a read.
+static inline void zth_prefetch_to_l2(const void *p) { __builtin_prefetch(p, 0, 2); }
+
 /// Bits of `zth_cpu_features()`: what the CPU running the process supports (and the OS enables).
 #define ZTH_CPU_SSE42 1
 #define ZTH_CPU_AVX 2
