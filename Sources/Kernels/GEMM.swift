@@ -178,10 +178,13 @@ struct GEMMBlocking {
   }
 
   /// Whether a product runs strip by strip (`microKernel6x16Strip`: six A rows kept in L1, a
-  /// packed B block sized for L2 streaming past them): the 6×16 kernel with a row-major A and a
-  /// packed B. Other cases sweep each B panel down an `mc`-row block of A.
-  func usesStrips(transA: Bool, bInPlace: Bool) -> Bool {
-    kernel == .tile6x16 && !transA && !bInPlace
+  /// packed B block sized for L2 streaming past them): the 6×16 kernel with a row-major A, a
+  /// packed B, and enough depth and width for a strip's per-tile prefetches and its copy to pay
+  /// (k ≥ 128, n ≥ 64: measured on the Zen 3, lecture 3's and 4's products, k ≤ 200 with n ≤ 30 or
+  /// k ≤ 30, ran 10–15% slower in strips). Other products sweep each B panel down an `mc`-row
+  /// block of A.
+  func usesStrips(transA: Bool, bInPlace: Bool, depth k: Int, columns n: Int) -> Bool {
+    kernel == .tile6x16 && !transA && !bInPlace && k >= 128 && n >= 64
   }
 
   /// Columns of B packed at once: `stripColumns` for strips (the block must stay in L2 while
@@ -258,7 +261,7 @@ func sgemmBlocked(_ op: GEMMOperands, rows: Range<Int>, columns: Range<Int>, blo
   // With one or two row panels a packed B panel would be used once or twice: cheaper to read a
   // row-major B in place (only a ragged last panel, which would read past the rows, is packed).
   let bInPlace = !op.transB && rows.count <= 2 * blocking.mr
-  let strips = blocking.usesStrips(transA: op.transA, bInPlace: bInPlace)
+  let strips = blocking.usesStrips(transA: op.transA, bInPlace: bInPlace, depth: op.k, columns: columns.count)
   let blockColumns = blocking.columnsPerBlock(strips: strips)
   let nr = blocking.nr
   let kcMax = min(op.k, blocking.kc)
@@ -284,7 +287,7 @@ func sgemmBlocked(_ op: GEMMOperands, rows: Range<Int>, columns: Range<Int>, blo
         }
         multiplyPackedBlock(op, packedB: packedB, bInPlace: bInPlace, depthStart: pc, depth: kc,
                             columnStart: jc, columns: nc, rows: rows, panels: 0..<((nc + nr - 1) / nr),
-                            blocking: blocking, scratch: scratch, packedA: packedA)
+                            strips: strips, blocking: blocking, scratch: scratch, packedA: packedA)
         pc += kc
       }
       jc += nc
@@ -301,7 +304,7 @@ func sgemmBlocked(_ op: GEMMOperands, rows: Range<Int>, columns: Range<Int>, blo
 func sgemmParallel(_ op: GEMMOperands, m: Int, n: Int, threads: Int, blocking: GEMMBlocking) {
   let nr = blocking.nr
   let kcMax = min(op.k, blocking.kc)
-  let strips = blocking.usesStrips(transA: op.transA, bInPlace: false)
+  let strips = blocking.usesStrips(transA: op.transA, bInPlace: false, depth: op.k, columns: n)
   let blockColumns = blocking.columnsPerBlock(strips: strips)
   let ncMax = (min(n, blockColumns) + nr - 1) / nr * nr
   withScratchFloats(kcMax * ncMax) { packedB in
@@ -336,7 +339,7 @@ func sgemmParallel(_ op: GEMMOperands, m: Int, n: Int, threads: Int, blocking: G
           withScratchFloats(blocking.mr * nr + max(packedACount, strips ? GEMMBlocking.stripFloats : 0)) { scratch in
             multiplyPackedBlock(op, packedB: packedB, bInPlace: false, depthStart: pc, depth: kc,
                                 columnStart: jc, columns: nc,
-                                rows: rows, panels: chunkPanels, blocking: blocking,
+                                rows: rows, panels: chunkPanels, strips: strips, blocking: blocking,
                                 scratch: scratch, packedA: packA ? scratch + blocking.mr * nr : nil)
           }
         }
@@ -355,12 +358,12 @@ func sgemmParallel(_ op: GEMMOperands, m: Int, n: Int, threads: Int, blocking: G
 @inline(__always)
 func multiplyPackedBlock(
   _ op: GEMMOperands, packedB: UnsafeMutablePointer<Float>, bInPlace: Bool, depthStart pc: Int, depth kc: Int,
-  columnStart jc: Int, columns nc: Int, rows: Range<Int>, panels: Range<Int>,
+  columnStart jc: Int, columns nc: Int, rows: Range<Int>, panels: Range<Int>, strips: Bool,
   blocking: GEMMBlocking, scratch: UnsafeMutablePointer<Float>, packedA: UnsafeMutablePointer<Float>?
 ) {
   let mr = blocking.mr, nr = blocking.nr
   let beta = pc == 0 ? op.beta : 1
-  if blocking.usesStrips(transA: op.transA, bInPlace: bInPlace) {
+  if strips {
     multiplyStrips6x16(op, packedB: packedB, depthStart: pc, depth: kc, columnStart: jc, columns: nc,
                        rows: rows, panels: panels, beta: beta, scratch: scratch)
     return

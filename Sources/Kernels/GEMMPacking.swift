@@ -14,6 +14,30 @@ func packB(
 ) {
   var panel = dst
   var j = 0
+  if !transposed && nr == 16 {
+    // Four full 16-wide panels per pass: each k-step reads 256 contiguous bytes of a B row, so a
+    // source cache line is used by every panel that needs it before it leaves L1 (panel by
+    // panel, a row's line straddling two panels was fetched twice when `ldb` is a large power
+    // of two, the rows then sharing a few L1 sets).
+    while nc &- j >= 64 {
+      var src = UnsafeRawPointer(b + (p0 &* ldb &+ j0 &+ j))
+      var out = UnsafeMutableRawPointer(panel)
+      let panelBytes = 64 &* kc
+      for _ in 0..<kc {
+        out.storeBytes(of: src.loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
+        out.storeBytes(of: src.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self),
+                       toByteOffset: panelBytes, as: SIMD16<Float>.self)
+        out.storeBytes(of: src.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self),
+                       toByteOffset: 2 &* panelBytes, as: SIMD16<Float>.self)
+        out.storeBytes(of: src.loadUnaligned(fromByteOffset: 192, as: SIMD16<Float>.self),
+                       toByteOffset: 3 &* panelBytes, as: SIMD16<Float>.self)
+        src += ldb &* 4
+        out += 64
+      }
+      panel += 4 &* 16 &* kc
+      j &+= 64
+    }
+  }
   while j < nc {
     let cols = min(nr, nc &- j)
     if transposed {
