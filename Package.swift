@@ -18,6 +18,23 @@ import PackageDescription
 let numeric: [SwiftSetting] = [.unsafeFlags(["-O", "-wmo", "-disable-batch-mode", "-num-threads", "2", "-target-cpu", "native"])]
 let libm: [LinkerSetting] = [.linkedLibrary("m", .when(platforms: [.linux]))]
 
+/// The modules `import ZeroToHero` re-exports.
+///
+/// Targets built with `numeric` (`-O -wmo`) inline code across modules: small functions of an
+/// optimised library (`Tensor.item()`, `subscript(at:)`, `TensorStorage.base`, …) are serialised
+/// into its `.swiftmodule` and compiled into its clients' object files. SwiftPM re-runs a target's
+/// compile command only when one of its *direct* dependencies' `.swiftmodule` changes, and
+/// `ZeroToHero.swiftmodule` stays byte-identical when only a function body in `Tensor` changes. So
+/// an optimised target that reached the engine only through `ZeroToHero` kept stale inlined copies
+/// of the engine after such a change (e.g. the old `TensorStorage.base` reading floats where the
+/// new library no longer writes them: NaN gradients in lecture 5 until `main.swift` was touched).
+/// The lectures and Benchmarks therefore list every re-exported module directly as well;
+/// `BuildGraphTests` checks this on the build manifest.
+let umbrella: [Target.Dependency] = [
+  "Random", "Kernels", "Micrograd", "Tensor", "NN", "Datasets", "Makemore", "Report", "Quiz", "Notebook", "Curriculum",
+  "Tokenizer",
+]
+
 /// One executable per lecture, each a `main.swift` that reads top to bottom like its notebook.
 let lectures = ["Lecture01Micrograd", "Lecture02Bigram", "Lecture03MLP", "Lecture04BatchNorm", "Lecture05Backprop", "Lecture06WaveNet", "Lecture07GPT", "Lecture08StateOfGPT", "Lecture09Tokenizer", "Lecture10GPT2", "MicroGPT"]
 
@@ -52,8 +69,10 @@ let package = Package(
             swiftSettings: numeric, linkerSettings: libm),
     .target(name: "NN", dependencies: ["Tensor", "Random", "Kernels"], exclude: ["README.md"], swiftSettings: numeric, linkerSettings: libm),
     .target(name: "Datasets", dependencies: ["Random"], swiftSettings: numeric),
-    .target(name: "Tokenizer", dependencies: ["Kernels", "Datasets"], exclude: ["README.md"], swiftSettings: numeric),
-    .target(name: "Makemore", dependencies: ["Datasets", "Tensor", "Random"], swiftSettings: numeric),
+    // Random (seen through Datasets) and Kernels (through Tensor) are listed directly for the
+    // reason given at `umbrella`: code of theirs inlined here must be recompiled when they change.
+    .target(name: "Tokenizer", dependencies: ["Kernels", "Datasets", "Random"], exclude: ["README.md"], swiftSettings: numeric),
+    .target(name: "Makemore", dependencies: ["Datasets", "Tensor", "Random", "Kernels"], swiftSettings: numeric),
 
     // MARK: - Workbook runtime (cells, reports, quizzes)
     .target(name: "Report", exclude: ["README.md"], swiftSettings: numeric),
@@ -62,14 +81,11 @@ let package = Package(
     // (Curriculum) and the engine hooks (threads, data files) through ZeroToHero.
     .target(name: "Notebook", dependencies: ["Report", "Quiz"], exclude: ["README.md"]),
     .target(name: "Curriculum", dependencies: ["Quiz", "Notebook"]),
-    .target(name: "ZeroToHero", dependencies: [
-      "Random", "Kernels", "Micrograd", "Tensor", "NN", "Datasets", "Makemore", "Report", "Quiz", "Notebook", "Curriculum",
-      "Tokenizer",
-    ]),
+    .target(name: "ZeroToHero", dependencies: umbrella),
 
     // MARK: - Tools
     .executableTarget(name: "Workbook", dependencies: ["ZeroToHero"], path: "Tools/Workbook"),
-    .executableTarget(name: "Benchmarks", dependencies: ["ZeroToHero"], path: "Tools/Benchmarks",
+    .executableTarget(name: "Benchmarks", dependencies: ["ZeroToHero"] + umbrella, path: "Tools/Benchmarks",
                       swiftSettings: numeric),
 
     // MARK: - Tests
@@ -86,6 +102,6 @@ let package = Package(
     .testTarget(name: "LectureTests", dependencies: ["ZeroToHero", "TestSupport"]),
     .testTarget(name: "MakemoreTests", dependencies: ["Makemore", "Datasets", "Tensor", "Random", "TestSupport"]),
   ] + lectures.map {
-    .executableTarget(name: $0, dependencies: ["ZeroToHero"], path: "Lectures/\($0)", swiftSettings: numeric)
+    .executableTarget(name: $0, dependencies: ["ZeroToHero"] + umbrella, path: "Lectures/\($0)", swiftSettings: numeric)
   }
 )
