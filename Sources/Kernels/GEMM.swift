@@ -180,11 +180,11 @@ struct GEMMBlocking {
   /// Whether a product runs strip by strip (`microKernel6x16Strip`: six A rows kept in L1, a
   /// packed B block sized for L2 streaming past them): the 6×16 kernel with a row-major A, a
   /// packed B, and enough depth and width for a strip's per-tile prefetches and its copy to pay
-  /// (k ≥ 128, n ≥ 64: measured on the Zen 3, lecture 3's and 4's products, k ≤ 200 with n ≤ 30 or
-  /// k ≤ 30, ran 10–15% slower in strips). Other products sweep each B panel down an `mc`-row
-  /// block of A.
+  /// (k ≥ 128 and n ≥ 128; lecture 7's FFN products, k = 256 with n = 64, were measured about 5%
+  /// slower in strips: four tiles per strip do not repay its copy and prefetches). Other products
+  /// sweep each B panel down an `mc`-row block of A.
   func usesStrips(transA: Bool, bInPlace: Bool, depth k: Int, columns n: Int) -> Bool {
-    kernel == .tile6x16 && !transA && !bInPlace && k >= 128 && n >= 64
+    kernel == .tile6x16 && !transA && !bInPlace && k >= 128 && n >= 128
   }
 
   /// Columns of B packed at once: `stripColumns` for strips (the block must stay in L2 while
@@ -443,9 +443,9 @@ func multiplyPackedBlock(
 /// (in `rows`), `microKernel6x16Strip` runs it against the B panels `panels` (full panels packed
 /// `16·kc` floats apart from `packedB`), storing into C with `beta`.
 ///
-/// A strip shared by at least four tiles is first copied to `scratch + 96` with rows `kc` floats
-/// apart: read in place, the six rows are `lda` apart, and with a power-of-two `lda` (1,024 floats
-/// here, 4 KB) their cache lines all fall in the same few L1 sets, where the B stream evicts them.
+/// A full strip shared by at least four tiles is first copied to `scratch + 96` with rows `kc`
+/// floats apart: read in place, the six rows are `lda` apart, and with a power-of-two `lda` (1,024
+/// floats, 4 KB) their cache lines all fall in the same few L1 sets, where the B stream evicts them.
 @inline(__always)
 func multiplyStrips6x16(
   _ op: GEMMOperands, packedB: UnsafeMutablePointer<Float>, depthStart pc: Int, depth kc: Int,
