@@ -46,6 +46,17 @@ public func sgemm(
     sgemmBlocked(operands, rows: 0..<m, columns: 0..<n, blocking: blocking)
     return
   }
+  if blocking.usesStrips(transA: transA, bInPlace: false, depth: k, columns: n) && m > 2 * blocking.mr {
+    // Strips: threads take whole column blocks (about four each, so a thread slowed down by other
+    // processes takes fewer), each packing its own B block for every k-block and running all the
+    // strips past it: one parallel region per product instead of two per B block.
+    let width = min(blocking.stripColumns, max(64, (n + 4 * wanted - 1) / (4 * wanted) + 15) / 16 * 16)
+    let chunks = (n + width - 1) / width
+    Parallelism.forEachChunk(chunks, threads: wanted) { chunk in
+      sgemmBlocked(operands, rows: 0..<m, columns: (chunk * width)..<min(n, (chunk + 1) * width), blocking: blocking)
+    }
+    return
+  }
   let blockFlops = 2 * Double(m) * Double(min(n, blocking.nc)) * Double(min(k, blocking.kc))
   if blockFlops >= Double(wanted) * GEMMBlocking.minimumFlopsPerThread {
     sgemmParallel(operands, m: m, n: n, threads: wanted, blocking: blocking)
