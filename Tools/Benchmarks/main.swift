@@ -15,12 +15,16 @@ let usage = """
                    (default: \(GEMMKernel.selected.rawValue), the one chosen for this CPU)
     --list         list the workloads and exit
     --llmc DIR …   write GPT-2 124M in llm.c's format to DIR and run its steps beside train_gpt2.c (see GPT2Workloads.swift)
+    --openblas LIB [N …]  our sgemm and OpenBLAS's (LIB opened at run time), window by window in one
+                   process; prints the median ratio of the pairs (see OpenBLASPairs.swift)
     NAME-PREFIX    run only workloads whose name starts with one of these (e.g. gemm l3);
                    =NAME runs only the workload named exactly NAME (e.g. =l7-gpt-iter, not its -t2 twin)
   """
 
 // The side-by-side with llm.c's CPU trainer (GPT2Workloads.swift) has its own arguments.
 if CommandLine.arguments.dropFirst().first == "--llmc" { exit(llmcSideBySide(Array(CommandLine.arguments.dropFirst(2)))) }
+// So has the paired comparison with OpenBLAS (OpenBLASPairs.swift).
+if CommandLine.arguments.dropFirst().first == "--openblas" { exit(openBLASPairs(Array(CommandLine.arguments.dropFirst(2)))) }
 
 var json = false
 var gemmKernel = GEMMKernel.selected
