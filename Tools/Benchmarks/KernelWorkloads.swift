@@ -15,17 +15,12 @@ func gemmWorkloads() -> [Workload] {
         name: "gemm-\(n)-t\(threads)", config: "\(n)x\(n) float32, \(threads) thread\(threads == 1 ? "" : "s")",
         threads: threads, flops: 2 * Double(n * n * n), warmup: 2, repsPerWindow: min(10, reps + 1)
       ) {
-        let a = deterministicFloats(n * n, seed: 1)
-        let b = deterministicFloats(n * n, seed: 2)
-        let c = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
-        c.initialize(repeating: 0, count: n * n)
+        let a = largeFloats(deterministicFloats(n * n, seed: 1))
+        let b = largeFloats(deterministicFloats(n * n, seed: 2))
+        let c = largeFloats([Float](repeating: 0, count: n * n))
         return {
-          a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-              sgemm(transA: false, transB: false, m: n, n: n, k: n, a: pa.baseAddress!, lda: n,
-                    b: pb.baseAddress!, ldb: n, c: c, ldc: n, threads: threads)
-            }
-          }
+          sgemm(transA: false, transB: false, m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, c: c, ldc: n,
+                threads: threads)
           // Keep the result live so the work cannot be discarded.
           if c[n * n / 2].isNaN { print("nan") }
         }
@@ -33,6 +28,18 @@ func gemmWorkloads() -> [Workload] {
     }
   }
   return list
+}
+
+/// A copy of `values` in memory allocated as a tensor's is: 64-byte aligned, and from 4 MB on
+/// backed by 2 MB pages where Linux allows it (`AllocatorTuning.adviseHugePages`, which numpy
+/// also does for its arrays, so `gemm-1024`'s 4 MB matrices are on equal terms with the peer's).
+/// Lives as long as the process (benchmark state).
+func largeFloats(_ values: [Float]) -> UnsafeMutablePointer<Float> {
+  let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, values.count) * 4, alignment: 64)
+  AllocatorTuning.adviseHugePages(raw, byteCount: values.count * 4)
+  let floats = raw.bindMemory(to: Float.self, capacity: values.count)
+  floats.initialize(from: values, count: values.count)
+  return floats
 }
 
 /// One sgemm call: sizes, transposes, leading dimensions and beta (what `l7-gemms-*` replay).

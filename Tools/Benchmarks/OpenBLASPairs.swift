@@ -68,36 +68,31 @@ func openBLASPairs(_ arguments: [String]) -> Int32 {
   if threads != "1" { print("# warning: set OPENBLAS_NUM_THREADS=1, or OpenBLAS may use every core") }
   AllocatorTuning.keepLargeBlocksInHeap()
   for n in sizes {
-    let a = deterministicFloats(n * n, seed: 1), b = deterministicFloats(n * n, seed: 2)
-    let c = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
-    c.initialize(repeating: 0, count: n * n)
-    defer { c.deallocate() }
+    let a = largeFloats(deterministicFloats(n * n, seed: 1)), b = largeFloats(deterministicFloats(n * n, seed: 2))
+    let c = largeFloats([Float](repeating: 0, count: n * n))
+    defer { a.deallocate(); b.deallocate(); c.deallocate() }
     let reps = max(2, Int(3e8 / (2 * Double(n) * Double(n) * Double(n))))
     let flops = 2 * Double(n) * Double(n) * Double(n) * Double(reps)
+    func runOurs() -> Double {
+      let start = DispatchTime.now().uptimeNanoseconds
+      for _ in 0..<reps {
+        sgemm(transA: false, transB: false, m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, c: c, ldc: n, threads: 1)
+      }
+      return flops / Double(DispatchTime.now().uptimeNanoseconds - start)
+    }
+    func runTheirs() -> Double {
+      let start = DispatchTime.now().uptimeNanoseconds
+      for _ in 0..<reps { blas(n, a, b, c) }
+      return flops / Double(DispatchTime.now().uptimeNanoseconds - start)
+    }
+    for _ in 0..<2 { _ = runOurs(); _ = runTheirs() }
+    // Forty pairs, the order alternating so that neither side always runs first.
     var ours: [Double] = [], theirs: [Double] = []
-    a.withUnsafeBufferPointer { pa in
-      b.withUnsafeBufferPointer { pb in
-        func runOurs() -> Double {
-          let start = DispatchTime.now().uptimeNanoseconds
-          for _ in 0..<reps {
-            sgemm(transA: false, transB: false, m: n, n: n, k: n, a: pa.baseAddress!, lda: n,
-                  b: pb.baseAddress!, ldb: n, c: c, ldc: n, threads: 1)
-          }
-          return flops / Double(DispatchTime.now().uptimeNanoseconds - start)
-        }
-        func runTheirs() -> Double {
-          let start = DispatchTime.now().uptimeNanoseconds
-          for _ in 0..<reps { blas(n, pa.baseAddress!, pb.baseAddress!, c) }
-          return flops / Double(DispatchTime.now().uptimeNanoseconds - start)
-        }
-        for _ in 0..<2 { _ = runOurs(); _ = runTheirs() }
-        for window in 0..<40 {
-          if window % 2 == 0 {
-            ours.append(runOurs()); theirs.append(runTheirs())
-          } else {
-            theirs.append(runTheirs()); ours.append(runOurs())
-          }
-        }
+    for window in 0..<40 {
+      if window % 2 == 0 {
+        ours.append(runOurs()); theirs.append(runTheirs())
+      } else {
+        theirs.append(runTheirs()); ours.append(runOurs())
       }
     }
     let ratios = zip(ours, theirs).map { $0 / $1 }.sorted()
