@@ -215,7 +215,7 @@ struct GEMMBlocking {
   /// The blocking measured for each kernel (see Sources/Kernels/README.md). 8×32: mc 96, nc 2048,
   /// tuned on an AVX-512 Zen 5 (A never packed: that path is unchanged). 6×16, on an AVX2 Zen 3:
   /// mc 96/144/192/384 and nc 2048 vs 512 were within the noise at n = 512 and 1024, nc 256 lost
-  /// ~8% at n = 1024; kept 96 and 2048.
+  /// ~8% at n = 1024 in that order; kept 96 and 2048 for it (strips use `stripColumns`).
   static func tuned(for kernel: GEMMKernel) -> GEMMBlocking {
     switch kernel {
     case .tile8x32: return GEMMBlocking(kernel: kernel, mc: 96, nc: 2048, packAMinimumPanels: .max)
