@@ -477,17 +477,7 @@ func multiplyStrips6x16(
     var a = op.a + (ir * lda + pc)
     var rowStride = lda
     if copiesStrips && mr == 6 {
-      for r in 0..<6 {
-        let source = UnsafeRawPointer(a + r * lda), target = UnsafeMutableRawPointer(strip + r * kc)
-        var byte = 0
-        let vectorBytes = kc / 8 * 32
-        while byte < vectorBytes {
-          target.storeBytes(of: source.loadUnaligned(fromByteOffset: byte, as: SIMD8<Float>.self),
-                            toByteOffset: byte, as: SIMD8<Float>.self)
-          byte += 32
-        }
-        for p in kc / 8 * 8 ..< kc { strip[r * kc + p] = a[r * lda + p] }
-      }
+      for r in 0..<6 { (strip + r * kc).update(from: a + r * lda, count: kc) }
       a = UnsafePointer(strip)
       rowStride = kc
     }

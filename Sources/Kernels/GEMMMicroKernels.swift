@@ -218,33 +218,8 @@ func microKernel6x16(
     pa += aStepStride
     pb += bStepBytes
   }
-  if mr == 6 && nr == 16 {
-    let va = SIMD8<Float>(repeating: alpha)
-    if beta == 0 {
-      storeTileRow16(c + 0 * ldc, c00 * va, c01 * va)
-      storeTileRow16(c + 1 * ldc, c10 * va, c11 * va)
-      storeTileRow16(c + 2 * ldc, c20 * va, c21 * va)
-      storeTileRow16(c + 3 * ldc, c30 * va, c31 * va)
-      storeTileRow16(c + 4 * ldc, c40 * va, c41 * va)
-      storeTileRow16(c + 5 * ldc, c50 * va, c51 * va)
-    } else {
-      let vb = SIMD8<Float>(repeating: beta)
-      updateTileRow16(c + 0 * ldc, c00 * va, c01 * va, vb)
-      updateTileRow16(c + 1 * ldc, c10 * va, c11 * va, vb)
-      updateTileRow16(c + 2 * ldc, c20 * va, c21 * va, vb)
-      updateTileRow16(c + 3 * ldc, c30 * va, c31 * va, vb)
-      updateTileRow16(c + 4 * ldc, c40 * va, c41 * va, vb)
-      updateTileRow16(c + 5 * ldc, c50 * va, c51 * va, vb)
-    }
-  } else {
-    storeTileRow16(scratch + 0, c00, c01)
-    storeTileRow16(scratch + 16, c10, c11)
-    storeTileRow16(scratch + 32, c20, c21)
-    storeTileRow16(scratch + 48, c30, c31)
-    storeTileRow16(scratch + 64, c40, c41)
-    storeTileRow16(scratch + 80, c50, c51)
-    mergeEdgeTile(scratch, stride: 16, rows: mr, cols: nr, into: c, ldc: ldc, alpha: alpha, beta: beta)
-  }
+  storeTile6x16(c, ldc: ldc, alpha: alpha, beta: beta, rows: mr, columns: nr, scratch: scratch,
+                c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51)
 }
 
 /// Stores one 16-wide tile row (two `SIMD8` vectors) at `row`.
@@ -332,86 +307,87 @@ func microKernel6x16Strip(
     var c50 = SIMD8<Float>(); var c51 = SIMD8<Float>()
     var pa = a
     // Steps 0 ..< kc-32, then the C prefetch, then the last 32 steps: the same FMAs in k order.
-    for _ in 0..<(kc &- lateSteps) {
-      zth_prefetch_for_read(pb + 512)
-      let b0 = pb.loadUnaligned(as: SIMD8<Float>.self)
-      let b1 = pb.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
-      let a0 = SIMD8<Float>(repeating: pa[0])
-      c00.addProduct(a0, b0); c01.addProduct(a0, b1)
-      let a1 = SIMD8<Float>(repeating: pa[o1])
-      c10.addProduct(a1, b0); c11.addProduct(a1, b1)
-      let a2 = SIMD8<Float>(repeating: pa[o2])
-      c20.addProduct(a2, b0); c21.addProduct(a2, b1)
-      let a3 = SIMD8<Float>(repeating: pa[o3])
-      c30.addProduct(a3, b0); c31.addProduct(a3, b1)
-      let a4 = SIMD8<Float>(repeating: pa[o4])
-      c40.addProduct(a4, b0); c41.addProduct(a4, b1)
-      let a5 = SIMD8<Float>(repeating: pa[o5])
-      c50.addProduct(a5, b0); c51.addProduct(a5, b1)
-      pa += 1
-      pb += 64
-    }
-    for r in 0..<mr {
-      zth_prefetch_for_write(cTile + r &* ldc)
-      zth_prefetch_for_write(cTile + (r &* ldc &+ 15))
-    }
-    for _ in 0..<lateSteps {
-      zth_prefetch_for_read(pb + 512)
-      let b0 = pb.loadUnaligned(as: SIMD8<Float>.self)
-      let b1 = pb.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
-      let a0 = SIMD8<Float>(repeating: pa[0])
-      c00.addProduct(a0, b0); c01.addProduct(a0, b1)
-      let a1 = SIMD8<Float>(repeating: pa[o1])
-      c10.addProduct(a1, b0); c11.addProduct(a1, b1)
-      let a2 = SIMD8<Float>(repeating: pa[o2])
-      c20.addProduct(a2, b0); c21.addProduct(a2, b1)
-      let a3 = SIMD8<Float>(repeating: pa[o3])
-      c30.addProduct(a3, b0); c31.addProduct(a3, b1)
-      let a4 = SIMD8<Float>(repeating: pa[o4])
-      c40.addProduct(a4, b0); c41.addProduct(a4, b1)
-      let a5 = SIMD8<Float>(repeating: pa[o5])
-      c50.addProduct(a5, b0); c51.addProduct(a5, b1)
-      pa += 1
-      pb += 64
-    }
-    let width = panel == panels &- 1 ? lastWidth : 16
-    if mr == 6 && width == 16 {
-      if alpha == 1 && beta == 0 {
-        storeTileRow16(cTile, c00, c01)
-        storeTileRow16(cTile + ldc, c10, c11)
-        storeTileRow16(cTile + 2 &* ldc, c20, c21)
-        storeTileRow16(cTile + 3 &* ldc, c30, c31)
-        storeTileRow16(cTile + 4 &* ldc, c40, c41)
-        storeTileRow16(cTile + 5 &* ldc, c50, c51)
-      } else if alpha == 1 && beta == 1 {
-        addTileRow16(cTile, c00, c01)
-        addTileRow16(cTile + ldc, c10, c11)
-        addTileRow16(cTile + 2 &* ldc, c20, c21)
-        addTileRow16(cTile + 3 &* ldc, c30, c31)
-        addTileRow16(cTile + 4 &* ldc, c40, c41)
-        addTileRow16(cTile + 5 &* ldc, c50, c51)
-      } else {
-        storeTile6x16(cTile, ldc: ldc, alpha: alpha, beta: beta,
-                      c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51)
+    for phase in 0..<2 {
+      if phase == 1 {
+        for r in 0..<mr {
+          zth_prefetch_for_write(cTile + r &* ldc)
+          zth_prefetch_for_write(cTile + (r &* ldc &+ 15))
+        }
       }
-    } else {
-      storeTileRow16(scratch + 0, c00, c01)
-      storeTileRow16(scratch + 16, c10, c11)
-      storeTileRow16(scratch + 32, c20, c21)
-      storeTileRow16(scratch + 48, c30, c31)
-      storeTileRow16(scratch + 64, c40, c41)
-      storeTileRow16(scratch + 80, c50, c51)
-      mergeEdgeTile(scratch, stride: 16, rows: mr, cols: width, into: cTile, ldc: ldc, alpha: alpha, beta: beta)
+      for _ in 0..<(phase == 0 ? kc &- lateSteps : lateSteps) {
+        zth_prefetch_for_read(pb + 512)
+        let b0 = pb.loadUnaligned(as: SIMD8<Float>.self)
+        let b1 = pb.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+        let a0 = SIMD8<Float>(repeating: pa[0])
+        c00.addProduct(a0, b0); c01.addProduct(a0, b1)
+        let a1 = SIMD8<Float>(repeating: pa[o1])
+        c10.addProduct(a1, b0); c11.addProduct(a1, b1)
+        let a2 = SIMD8<Float>(repeating: pa[o2])
+        c20.addProduct(a2, b0); c21.addProduct(a2, b1)
+        let a3 = SIMD8<Float>(repeating: pa[o3])
+        c30.addProduct(a3, b0); c31.addProduct(a3, b1)
+        let a4 = SIMD8<Float>(repeating: pa[o4])
+        c40.addProduct(a4, b0); c41.addProduct(a4, b1)
+        let a5 = SIMD8<Float>(repeating: pa[o5])
+        c50.addProduct(a5, b0); c51.addProduct(a5, b1)
+        pa += 1
+        pb += 64
+      }
     }
+    storeTile6x16(cTile, ldc: ldc, alpha: alpha, beta: beta, rows: mr,
+                  columns: panel == panels &- 1 ? lastWidth : 16, scratch: scratch,
+                  c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51)
     cTile += 16
   }
 }
 
-/// The general full-tile store of the 6×16 kernels: `alpha·acc` (`beta == 0`) or
-/// `alpha·acc + beta·C`, row by row. Kept out of line: lectures call `sgemm` with `alpha == 1`
-/// and `beta` 0 or 1, which the strip kernel stores inline.
-@inline(never)
+/// Stores a 6×16 accumulator tile into C (`rows × columns` of it valid): `alpha·acc` (`beta == 0`)
+/// or `alpha·acc + beta·C`, the stores both 6×16 kernels share. A full tile with `alpha == 1` and
+/// `beta` 0 or 1 (every product the engine computes) stores `acc` or `acc + C` inline, the same
+/// bits without the multiplies by 1; other full tiles go through `storeScaledTile6x16`, and tiles
+/// cut by the matrix edge through `scratch` (96 floats) and `mergeEdgeTile`.
+@inline(__always)
 func storeTile6x16(
+  _ c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float, rows: Int, columns: Int,
+  scratch: UnsafeMutablePointer<Float>,
+  _ c00: SIMD8<Float>, _ c01: SIMD8<Float>, _ c10: SIMD8<Float>, _ c11: SIMD8<Float>,
+  _ c20: SIMD8<Float>, _ c21: SIMD8<Float>, _ c30: SIMD8<Float>, _ c31: SIMD8<Float>,
+  _ c40: SIMD8<Float>, _ c41: SIMD8<Float>, _ c50: SIMD8<Float>, _ c51: SIMD8<Float>
+) {
+  if rows == 6 && columns == 16 {
+    if alpha == 1 && beta == 0 {
+      storeTileRow16(c, c00, c01)
+      storeTileRow16(c + ldc, c10, c11)
+      storeTileRow16(c + 2 &* ldc, c20, c21)
+      storeTileRow16(c + 3 &* ldc, c30, c31)
+      storeTileRow16(c + 4 &* ldc, c40, c41)
+      storeTileRow16(c + 5 &* ldc, c50, c51)
+    } else if alpha == 1 && beta == 1 {
+      addTileRow16(c, c00, c01)
+      addTileRow16(c + ldc, c10, c11)
+      addTileRow16(c + 2 &* ldc, c20, c21)
+      addTileRow16(c + 3 &* ldc, c30, c31)
+      addTileRow16(c + 4 &* ldc, c40, c41)
+      addTileRow16(c + 5 &* ldc, c50, c51)
+    } else {
+      storeScaledTile6x16(c, ldc: ldc, alpha: alpha, beta: beta,
+                          c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51)
+    }
+  } else {
+    storeTileRow16(scratch + 0, c00, c01)
+    storeTileRow16(scratch + 16, c10, c11)
+    storeTileRow16(scratch + 32, c20, c21)
+    storeTileRow16(scratch + 48, c30, c31)
+    storeTileRow16(scratch + 64, c40, c41)
+    storeTileRow16(scratch + 80, c50, c51)
+    mergeEdgeTile(scratch, stride: 16, rows: rows, cols: columns, into: c, ldc: ldc, alpha: alpha, beta: beta)
+  }
+}
+
+/// The general full-tile store of the 6×16 kernels: `alpha·acc` (`beta == 0`) or
+/// `alpha·acc + beta·C`, row by row. Out of line: the engine always multiplies with `alpha == 1`.
+@inline(never)
+func storeScaledTile6x16(
   _ c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float,
   _ c00: SIMD8<Float>, _ c01: SIMD8<Float>, _ c10: SIMD8<Float>, _ c11: SIMD8<Float>,
   _ c20: SIMD8<Float>, _ c21: SIMD8<Float>, _ c30: SIMD8<Float>, _ c31: SIMD8<Float>,

@@ -17,17 +17,23 @@ struct AllocatorTuningTests {
     #expect(AllocatorTuning.hugePageRange(start: 3 * page, byteCount: 0) == nil)
   }
 
-  @Test("advising a buffer changes nothing a caller can see")
-  func adviceIsOnlyAHint() {
-    let count = 3 << 20  // 12 MB of floats
-    let raw = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64)
-    defer { raw.deallocate() }
-    AllocatorTuning.adviseHugePages(raw, byteCount: count * 4)
-    let floats = raw.bindMemory(to: Float.self, capacity: count)
-    for i in stride(from: 0, to: count, by: 4096) { floats[i] = Float(i) }
-    var sum: Double = 0
-    for i in stride(from: 0, to: count, by: 4096) { sum += Double(floats[i]) }
-    let pages = Double(count / 4096)
-    #expect(sum == 4096 * pages * (pages - 1) / 2)
+  @Test("for any buffer, the range is inside it, 2 MB-aligned, and misses no whole 2 MB page")
+  func rangeProperties() {
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 11 }
+    for _ in 0..<2_000 {
+      let start = UInt(next() % (1 << 40)) & ~UInt(3)
+      let count = Int(next() % (24 << 20))
+      let end = start + UInt(count)
+      guard let range = AllocatorTuning.hugePageRange(start: start, byteCount: count) else {
+        // Nothing advised: then no 2 MB-aligned page fits between start and end.
+        let firstBoundary = (start + page - 1) / page * page
+        #expect(firstBoundary + page > end, "start \(start) count \(count)")
+        continue
+      }
+      #expect(range.lowerBound >= start && range.upperBound <= end)
+      #expect(range.lowerBound % page == 0 && range.upperBound % page == 0)
+      #expect(range.lowerBound - start < page && end - range.upperBound < page)
+    }
   }
 }
